@@ -1,0 +1,128 @@
+// Connector registries and parameter schemas (CONNECTORS.md §1.8-1.10).
+//
+// Two registries (sources, destinations) are filled once by RegisterBuiltinConnectors() — an explicit call,
+// no static-initialisation side effects. Lookup is case-insensitive with '-' read as '_', aliases allowed.
+// The parameter schemas drive compile-time validation (SF401-SF406, SF408, W401, W402), the
+// `sqlflow connect describe` output and the generated tables in each connector's SOURCE.md/DESTINATION.md.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sqlflow/common/diagnostic.h"
+#include "sqlflow/connectors/base/destination.h"
+#include "sqlflow/connectors/base/source.h"
+
+namespace sqlflow::connectors {
+
+enum class ParamType {
+  kString, kInteger, kNumber, kBoolean, kObject, kArrayOfStrings, kStringOrArray, kObjectMap, kJson,
+};
+
+struct ParamSpec {
+  std::string name;
+  std::vector<std::string> aliases;
+  ParamType type = ParamType::kString;
+  bool required = false;
+  std::optional<nlohmann::ordered_json> default_value;
+  bool secret = false;
+  std::vector<std::string> enum_values;  // canonical allowed values
+  std::vector<std::pair<std::string, std::string>> enum_aliases;  // accepted spelling -> canonical value
+  std::optional<double> min, max;
+  std::string description;
+};
+
+struct Constraint {
+  enum class Kind { kExactlyOneOf, kAtMostOneOf, kRequires };
+  Kind kind;
+  std::vector<std::string> params;  // kRequires: {a, b} means a requires b
+};
+
+// One validation finding. `key` is the parameter it is about (canonical or as written), "" for the whole
+// object; the planner turns it into a positioned diagnostic.
+struct ParamIssue {
+  Severity severity = Severity::kError;
+  std::string code;  // SF402 ...
+  std::string message;
+  std::string key;
+  std::vector<std::string> hints;
+};
+
+struct Capabilities {
+  std::string objects;      // single | multiple
+  std::string incremental;  // none | engine_filter | pushdown
+  bool projection_pushdown = false;
+  std::vector<std::string> modes;  // destination modes
+  bool network = false;
+  std::string auth;  // none, password, ...
+};
+
+struct ConnectorTypeInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string description;
+  std::vector<ParamSpec> params;  // this side's parameters (common ones included)
+  std::vector<Constraint> constraints;
+  // Connector-specific rules that need parsing but no I/O.
+  std::function<void(const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues)> validate;
+  Capabilities capabilities;
+  std::function<std::unique_ptr<Source>()> make_source;            // source registry entries
+  std::function<std::unique_ptr<Destination>()> make_destination;  // destination registry entries
+};
+
+class Registry {
+ public:
+  // Throws Error(kInternal) for a duplicate name or alias.
+  void Register(ConnectorTypeInfo info);
+  const ConnectorTypeInfo* Find(std::string_view name) const;  // case-insensitive, '-' -> '_', aliases
+  std::vector<std::string> CanonicalNames() const;             // sorted
+  const std::vector<ConnectorTypeInfo>& All() const { return entries_; }
+
+ private:
+  std::vector<ConnectorTypeInfo> entries_;
+};
+
+struct Registries {
+  Registry sources;
+  Registry destinations;
+};
+
+// The process-wide registries with every built-in connector registered (first call registers).
+const Registries& BuiltinRegistries();
+
+struct ValidatedParams {
+  nlohmann::ordered_json canonical = nlohmann::ordered_json::object();  // aliases renamed, values coerced
+  std::vector<ParamIssue> issues;
+};
+
+// Validates merged source parameters against a source type (unknown keys SF402 with did-you-mean, missing
+// SF403, JSON types SF404 with coercion of whole-literal strings, enums / ranges SF405, constraints SF403 /
+// SF406, alias clashes SF406, sync_mode rules, W401, connector-specific rules).
+ValidatedParams ValidateSourceParams(const ConnectorTypeInfo& type, const nlohmann::ordered_json& params);
+
+// Validates EXPORT options for a file format (csv, parquet, json, ndjson) or a connector destination type:
+// unknown options SF408 ("<T> export: unknown option '<k>'"), options of another file format W402, modes
+// and keys (SF411), plus the same type checks as sources. `directory_target`: the path ends in '/'.
+ValidatedParams ValidateExportOptions(const ConnectorTypeInfo& type, const std::string& format,
+                                      const nlohmann::ordered_json& options, bool directory_target);
+
+// Registry defaults for every parameter of `type` that `canonical` does not set.
+ResolvedParams WithDefaults(const ConnectorTypeInfo& type, const std::string& name,
+                            const nlohmann::ordered_json& canonical);
+
+// True when a parameter is secret by the schema rule or the name rule (CONNECTORS.md §1.10).
+bool IsSecretParam(const ConnectorTypeInfo& type, const std::string& name);
+
+// `sqlflow connect describe TYPE --format text|markdown|json`.
+std::string DescribeType(const Registries& registries, const std::string& canonical_name, const std::string& format);
+// The parameter table of one side as generated markdown (the text between the params markers in
+// SOURCE.md / DESTINATION.md).
+std::string ParamsMarkdown(const ConnectorTypeInfo& type);
+
+}  // namespace sqlflow::connectors

@@ -1,0 +1,41 @@
+// Pipeline parsing (LANGUAGE.md §2-3, §7.1 diagnostics with codes SF100-SF125).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "sqlflow/common/diagnostic.h"
+#include "sqlflow/parser/ast.h"
+
+namespace sqlflow::variables {
+struct SubstitutedText;
+}
+
+namespace sqlflow::parser {
+
+// Reads `relative_path` (relative to `project_root`), checks UTF-8 (SF100), regions (SF101-SF104, SF204,
+// and the variable-reference syntax SF202/SF203 in every region except comments), block structure
+// (SF105, SF106, SF120) and expands INCLUDEs (SF123: cycles, missing files, paths with variables).
+// Every error found is added to `diagnostics` (the parser recovers and keeps going); every file read is
+// registered in `sources`. Returns nullopt only when the main file cannot be read at all.
+std::optional<PipelineTree> ParsePipelineFile(const std::filesystem::path& project_root,
+                                              const std::string& relative_path, Diagnostics& diagnostics,
+                                              SourceCache& sources);
+
+// Same, from text already in memory (tests, fuzzing). INCLUDEs are resolved relative to `project_root`
+// joined with the directory of `relative_path`.
+std::optional<PipelineTree> ParsePipelineText(const std::filesystem::path& project_root,
+                                              const std::string& relative_path, std::string text,
+                                              Diagnostics& diagnostics, SourceCache& sources);
+
+// Parses one active statement after variable substitution (§3). Errors (SF105-SF119, SF122, SF124,
+// SF125) are added to `diagnostics`, positioned through `text` (which maps back to the file); returns
+// nullopt on error. SQL pass-through statements are returned as SqlStmt without checking their syntax
+// (the planner asks DuckDB).
+std::optional<Statement> ParseStatement(const variables::SubstitutedText& text, Diagnostics& diagnostics);
+
+// The first word of a statement, upper-cased ("SOURCE", "CREATE", ...), skipping whitespace and comments.
+std::string FirstWord(std::string_view statement_text);
+
+}  // namespace sqlflow::parser

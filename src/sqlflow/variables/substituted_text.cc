@@ -1,0 +1,44 @@
+#include <algorithm>
+
+#include "sqlflow/variables/substitute.h"
+
+namespace sqlflow::variables {
+
+size_t SubstitutedText::SourceOffset(size_t out_offset) const {
+  for (const auto& segment : segments) {
+    if (out_offset >= segment.out_begin && out_offset < segment.out_end) {
+      if (segment.from_variable) return segment.src_begin;
+      return segment.src_begin + (out_offset - segment.out_begin);
+    }
+  }
+  if (segments.empty()) return 0;
+  const Segment& last = segments.back();
+  if (last.from_variable) return last.src_end;
+  return last.src_begin + (std::min(out_offset, last.out_end) - last.out_begin);
+}
+
+const Segment* SubstitutedText::VariableAt(size_t out_offset) const {
+  for (const auto& segment : segments)
+    if (segment.from_variable && out_offset >= segment.out_begin && out_offset < segment.out_end) return &segment;
+  return nullptr;
+}
+
+SourcePos SubstitutedText::Pos(size_t out_offset, size_t out_length) const {
+  if (!file) return {};
+  const Segment* variable = VariableAt(out_offset);
+  if (variable) return file->Pos(variable->src_begin, variable->src_end - variable->src_begin);
+  size_t begin = SourceOffset(out_offset);
+  size_t end_out = out_offset + std::max<size_t>(out_length, 1);
+  size_t end = SourceOffset(end_out - 1) + 1;
+  return file->Pos(begin, end > begin ? end - begin : 1);
+}
+
+SubstitutedText SubstitutedText::Identity(SourceFilePtr file, size_t begin, size_t end) {
+  SubstitutedText out;
+  out.text = file->text().substr(begin, end - begin);
+  out.segments.push_back(Segment{0, out.text.size(), begin, end, false, ""});
+  out.file = std::move(file);
+  return out;
+}
+
+}  // namespace sqlflow::variables
