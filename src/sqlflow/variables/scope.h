@@ -67,11 +67,14 @@ class VariableScope {
   std::vector<std::string> SecretValues() const;
 
  private:
+  void Record(const std::string& name, const std::string& value, const std::string& source);
+
   Inputs inputs_;
   std::map<std::string, std::string> set_values_;
   std::vector<ResolvedVariable> used_;
   std::map<std::string, size_t> used_index_;
   std::map<std::string, bool> borrow_warned_;
+  std::map<std::string, bool> unset_reported_;  // SF513 once per profile variable
 };
 
 // Parses --vars values (§11.3): JSON objects or k=v[,k=v] pairs, merged left to right. Errors are SF205.

@@ -29,7 +29,9 @@ SourcePos SubstitutedText::Pos(size_t out_offset, size_t out_length) const {
   if (variable) return file->Pos(variable->src_begin, variable->src_end - variable->src_begin);
   size_t begin = SourceOffset(out_offset);
   size_t end_out = out_offset + std::max<size_t>(out_length, 1);
-  size_t end = SourceOffset(end_out - 1) + 1;
+  // A range that ends inside a variable's value covers the whole ${...} reference.
+  const Segment* last_variable = VariableAt(end_out - 1);
+  size_t end = last_variable ? last_variable->src_end : SourceOffset(end_out - 1) + 1;
   return file->Pos(begin, end > begin ? end - begin : 1);
 }
 
