@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,7 +43,10 @@ struct ConnectorConfig {
   // quoted scalars stay strings; nested maps and sequences are converted recursively).
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
   std::map<std::string, ProfileScalar> param_scalars;  // top-level scalar params, for positions / unset env
-  SourcePos pos;
+  // Every unresolved param scalar at any depth, keyed by its dotted path ("password", "auth.token",
+  // "headers.X-Api-Key", "items.2"), in file order. Top-level ones are also in param_scalars.
+  std::vector<std::pair<std::string, ProfileScalar>> unresolved_params;
+  SourcePos pos;  // the connector's name in the profile file
 };
 
 struct Profile {
@@ -51,7 +56,9 @@ struct Profile {
   std::map<std::string, variables::ProfileVariable> variables;
   std::vector<ConnectorConfig> connectors;  // in file order
   std::string log_level = "info";
-  // engines.duckdb values that are unresolved (SF513 when used): key -> scalar
+  // engines.duckdb values that are unresolved (SF513 when used): key -> scalar. LoadProfile already reports
+  // SF513 for the used ones, so after a successful load only unused ones remain here (e.g. `path` in
+  // memory mode).
   std::map<std::string, ProfileScalar> engine_scalars;
   const ConnectorConfig* FindConnector(const std::string& name) const;  // case-insensitive
 };
@@ -71,6 +78,16 @@ std::optional<Profile> LoadProfile(const std::filesystem::path& root, const std:
 // Reads <root>/.env (§10.4) into the process environment without overriding existing variables.
 // Malformed lines are warnings naming .env:<line>.
 void LoadDotEnv(const std::filesystem::path& root, Diagnostics& diagnostics);
+
+// The entries of a .env text, in file order (later duplicates are kept; the first one set wins in
+// LoadDotEnv because it never overrides). Malformed lines are W503 warnings without a position (the line
+// may hold a secret), message "malformed line in .env:<n>: <detail>".
+std::vector<std::pair<std::string, std::string>> ParseDotEnv(std::string_view text, Diagnostics& diagnostics);
+
+// `profiles validate`: one warning per unresolved environment reference that loading did not report
+// (profile variables: SF513 text, connector params: SF412 text, unused engines.duckdb values: SF513 text),
+// positioned at the reference in the profile file.
+void WarnUnresolved(const Profile& profile, Diagnostics& diagnostics);
 
 // `profiles show`: the profile as YAML after substitution, secrets masked as ***, unresolved values shown
 // as written followed by "  # unset: VAR".
