@@ -88,9 +88,9 @@ struct QualifiedName {
 struct JsonObject {
   nlohmann::ordered_json value = nlohmann::ordered_json::object();
   std::vector<std::pair<std::string, size_t>> key_offsets;  // key -> offset of its opening quote
-  size_t offset = 0;  // the '{'
-  size_t length = 0;  // through the matching '}'
-  size_t KeyOffset(const std::string& key) const;  // offset of the key, or `offset` when unknown
+  size_t offset = 0;                                        // the '{'
+  size_t length = 0;                                        // through the matching '}'
+  size_t KeyOffset(const std::string& key) const;           // offset of the key, or `offset` when unknown
 };
 
 enum class LoadMode { kReplace, kAppend, kUpsert };
@@ -98,8 +98,8 @@ enum class CreateMode { kReplace, kAppend, kUpsert, kIncremental };
 
 struct SourceStmt {
   Name name;
-  std::optional<Name> type;       // TYPE form
-  std::optional<Name> connector;  // FROM form (quoted string or bare name)
+  std::optional<Name> type;          // TYPE form
+  std::optional<Name> connector;     // FROM form (quoted string or bare name)
   std::optional<JsonObject> params;  // PARAMS (TYPE form) or OPTIONS (FROM form)
 };
 
@@ -113,7 +113,7 @@ struct LoadStmt {
 
 struct Lookback {
   int64_t amount = 0;
-  std::string unit;    // singular lower case: second, minute, hour, day, week, month, year
+  std::string unit;  // singular lower case: second, minute, hour, day, week, month, year
   size_t offset = 0;
   size_t length = 0;
   std::string Normalized() const { return std::to_string(amount) + " " + unit; }
@@ -127,7 +127,7 @@ struct CreateStmt {
   std::vector<Name> key;
   std::optional<Name> incremental_by;
   std::optional<Lookback> lookback;
-  std::string query;        // verbatim text after AS, to the end of the statement
+  std::string query;  // verbatim text after AS, to the end of the statement
   size_t query_offset = 0;
 };
 
@@ -135,7 +135,7 @@ struct ExportStmt {
   std::optional<QualifiedName> table;  // table form
   std::string query;                   // verbatim query; for the table form: SELECT * FROM <qname as written>
   size_t query_offset = 0;
-  std::string destination;             // unquoted path / URI, or the connector name
+  std::string destination;  // unquoted path / URI, or the connector name
   bool destination_is_connector = false;
   size_t destination_offset = 0;
   size_t destination_length = 0;

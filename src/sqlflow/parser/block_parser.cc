@@ -1,0 +1,437 @@
+// The block tree (LANGUAGE.md §2.2, §2.3, §3.8): one left-to-right scan per file, regions, statement
+// boundaries, IF blocks, INCLUDE expansion.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "sqlflow/common/text.h"
+#include "sqlflow/parser/parser.h"
+#include "sqlflow/parser/regions.h"
+#include "sqlflow/parser/statement_parser.h"
+
+namespace sqlflow::parser {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kNone = std::string_view::npos;
+
+std::optional<std::string> ReadWholeFile(const fs::path& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return content.str();
+}
+
+class PipelineReader;
+
+// Parses the block structure of one file. Included files are expanded through the reader.
+class FileParser {
+ public:
+  FileParser(PipelineReader& reader, SourceFilePtr file, Diagnostics& diagnostics);
+  FileParser(const FileParser&) = delete;
+  FileParser& operator=(const FileParser&) = delete;
+
+  std::vector<Item> Parse();
+
+ private:
+  struct Frame {
+    IfBlock block;
+    bool has_else = false;
+  };
+  enum class Stop { kSemicolon, kThen, kEndOfFile };
+  // A scan from a statement start to its boundary.
+  struct Span {
+    Stop stop = Stop::kEndOfFile;
+    size_t end = 0;              // the ';', the THEN, or the end of the file
+    size_t then_end = 0;         // past THEN
+    size_t first_token = kNone;  // first non-trivia offset
+    size_t last_token_end = 0;   // end of the last non-trivia text
+    bool region_error = false;   // an unterminated region (SF101-SF104) ran to the end of the file
+    bool lexical_error = false;  // any error, including malformed variable references
+  };
+
+  Span Scan(size_t pos, bool stop_at_then);
+  std::string WordAt(size_t pos, size_t* end) const;
+  std::string DescribeAt(size_t pos) const;
+  std::vector<Item>& Current();
+  void Error(const std::string& code, const std::string& message, size_t offset, size_t length);
+
+  size_t OpenIf(size_t keyword, size_t after);
+  size_t ElseIf(size_t keyword, size_t after);
+  size_t Else(size_t keyword, size_t after);
+  size_t EndIf(size_t keyword, size_t after);
+  size_t Statement(size_t begin, bool is_include);
+  // Reads an IF / ELSE IF header; returns the condition, or nullopt at the end of the file.
+  std::optional<RawCondition> Header(size_t keyword, size_t after, const std::string& label, size_t* next);
+
+  PipelineReader& reader_;
+  SourceFilePtr file_;
+  std::string_view text_;
+  Diagnostics& diagnostics_;
+  int region_errors_ = 0;
+  int lexical_errors_ = 0;
+  RegionScanner scanner_;
+  std::vector<Item> top_;
+  std::vector<Frame> frames_;
+};
+
+// Reads the main file and every included file, detecting include cycles.
+class PipelineReader {
+ public:
+  PipelineReader(const fs::path& project_root, Diagnostics& diagnostics, SourceCache& sources)
+      : root_(fs::absolute(project_root)), diagnostics_(diagnostics), sources_(sources) {}
+
+  std::optional<PipelineTree> Read(const std::string& relative_path, std::optional<std::string> text) {
+    main_dir_ = fs::path(relative_path).parent_path().lexically_normal();
+    if (!text) text = ReadWholeFile(root_ / relative_path);
+    if (!text) {
+      diagnostics_.Error("SF601", "cannot read '" + relative_path + "'");
+      return std::nullopt;
+    }
+    PipelineTree tree;
+    tree.main_file = MakeFile(relative_path, std::move(*text));
+    tree.items = ParseFile(tree.main_file, Key(relative_path), Display(relative_path));
+    tree.files = files_;
+    return tree;
+  }
+
+  // The items of an included file, already expanded; empty after an error.
+  std::vector<Item> Expand(const SourceFile& including, const IncludeStmt& include) {
+    SourcePos pos = including.Pos(include.path_offset, include.path_length);
+    fs::path written(include.path);
+    fs::path relative = (written.is_absolute() ? written : fs::path(including.path()).parent_path() / written)
+                            .lexically_normal();
+    std::string relative_text = relative.generic_string();
+    std::string key = Key(relative_text);
+    for (size_t i = 0; i < stack_.size(); ++i) {
+      if (stack_[i].key != key) continue;
+      std::vector<std::string> chain;
+      for (size_t k = i; k < stack_.size(); ++k) chain.push_back(stack_[k].display);
+      chain.push_back(Display(relative_text));
+      diagnostics_.Error("SF123", "include cycle: " + Join(chain, " -> "), pos);
+      return {};
+    }
+    if (auto it = expanded_.find(key); it != expanded_.end()) return it->second;
+    std::optional<std::string> text;
+    if (!include.path.empty()) text = ReadWholeFile(relative.is_absolute() ? relative : root_ / relative);
+    if (!text) {
+      diagnostics_.Error("SF123", "included file not found: " + relative_text, pos);
+      return {};
+    }
+    SourceFilePtr file = MakeFile(relative_text, std::move(*text));
+    return ParseFile(file, key, Display(relative_text));
+  }
+
+ private:
+  struct Active {
+    std::string key;
+    std::string display;
+  };
+
+  SourceFilePtr MakeFile(const std::string& relative_path, std::string text) {
+    if (StartsWith(text, "\xEF\xBB\xBF")) text.erase(0, 3);
+    auto file = std::make_shared<const SourceFile>(relative_path, text);
+    sources_.Put(relative_path, std::move(text));
+    if (auto bad = FindInvalidUtf8(file->text()))
+      diagnostics_.Error("SF100", "file is not valid UTF-8", file->Pos(*bad));
+    files_.push_back(file);
+    return file;
+  }
+
+  std::vector<Item> ParseFile(const SourceFilePtr& file, std::string key, std::string display) {
+    stack_.push_back({key, std::move(display)});
+    std::vector<Item> items = FileParser(*this, file, diagnostics_).Parse();
+    stack_.pop_back();
+    expanded_[key] = items;
+    return items;
+  }
+
+  // Identity of a file for cycle detection and reuse.
+  std::string Key(const std::string& relative_path) const {
+    fs::path path = fs::path(relative_path).is_absolute() ? fs::path(relative_path) : root_ / relative_path;
+    std::error_code error;
+    fs::path canonical = fs::weakly_canonical(path, error);
+    return (error ? path.lexically_normal() : canonical).generic_string();
+  }
+
+  // A file name for cycle messages: relative to the main file's directory when the file is under it.
+  std::string Display(const std::string& relative_path) const {
+    fs::path relative = fs::path(relative_path).lexically_relative(main_dir_);
+    std::string text = relative.generic_string();
+    if (text.empty() || StartsWith(text, "..")) return relative_path;
+    return text;
+  }
+
+  fs::path root_;
+  Diagnostics& diagnostics_;
+  SourceCache& sources_;
+  fs::path main_dir_;
+  std::vector<SourceFilePtr> files_;
+  std::vector<Active> stack_;
+  std::map<std::string, std::vector<Item>> expanded_;
+};
+
+FileParser::FileParser(PipelineReader& reader, SourceFilePtr file, Diagnostics& diagnostics)
+    : reader_(reader),
+      file_(std::move(file)),
+      text_(file_->text()),
+      diagnostics_(diagnostics),
+      scanner_(text_, RegionScanner::VarRefs::kReport, [this](const TextError& error) {
+        ++lexical_errors_;
+        if (error.code == "SF101" || error.code == "SF102" || error.code == "SF103" || error.code == "SF104")
+          ++region_errors_;
+        Diagnostic& diagnostic =
+            diagnostics_.Error(error.code, error.message, file_->Pos(error.offset, error.length));
+        if (!error.hint.empty()) diagnostic.hints.push_back(error.hint);
+      }) {}
+
+void FileParser::Error(const std::string& code, const std::string& message, size_t offset, size_t length) {
+  diagnostics_.Error(code, message, file_->Pos(offset, length));
+}
+
+std::vector<Item>& FileParser::Current() {
+  return frames_.empty() ? top_ : frames_.back().block.branches.back().items;
+}
+
+std::string FileParser::WordAt(size_t pos, size_t* end) const {
+  size_t i = pos;
+  if (i < text_.size() && IsIdentStart(text_[i])) {
+    while (i < text_.size() && IsIdentChar(text_[i])) ++i;
+  }
+  *end = i;
+  return ToUpper(text_.substr(pos, i - pos));
+}
+
+std::string FileParser::DescribeAt(size_t pos) const {
+  if (pos >= text_.size()) return "end of file";
+  size_t end = pos + 1;
+  if (IsIdentChar(text_[pos])) {
+    while (end < text_.size() && IsIdentChar(text_[end])) ++end;
+  } else {
+    while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
+  }
+  return "'" + std::string(text_.substr(pos, end - pos)) + "'";
+}
+
+FileParser::Span FileParser::Scan(size_t pos, bool stop_at_then) {
+  Span span;
+  span.last_token_end = pos;
+  int region_errors = region_errors_;
+  int lexical_errors = lexical_errors_;
+  auto token = [&](size_t begin, size_t end) {
+    if (span.first_token == kNone) span.first_token = begin;
+    span.last_token_end = end;
+  };
+  size_t i = pos;
+  span.end = text_.size();
+  while (i < text_.size()) {
+    char c = text_[i];
+    if (IsSpace(c)) {
+      ++i;
+      continue;
+    }
+    if (c == ';') {
+      span.stop = Stop::kSemicolon;
+      span.end = i;
+      break;
+    }
+    RegionKind kind = scanner_.KindAt(i);
+    if (kind != RegionKind::kNone) {
+      size_t next = scanner_.Skip(i);
+      if (!RegionScanner::IsComment(kind)) token(i, next);
+      i = next;
+      continue;
+    }
+    if (IsIdentStart(c) && (i == 0 || !IsIdentChar(text_[i - 1]))) {
+      size_t end = i;
+      while (end < text_.size() && IsIdentChar(text_[end])) ++end;
+      if (stop_at_then && EqualsIgnoreCase(text_.substr(i, end - i), "THEN")) {
+        span.stop = Stop::kThen;
+        span.end = i;
+        span.then_end = end;
+        break;
+      }
+      token(i, end);
+      i = end;
+      continue;
+    }
+    token(i, i + 1);
+    ++i;
+  }
+  span.region_error = region_errors_ != region_errors;
+  span.lexical_error = lexical_errors_ != lexical_errors;
+  return span;
+}
+
+std::vector<Item> FileParser::Parse() {
+  size_t pos = 0;
+  while (true) {
+    pos = scanner_.SkipTrivia(pos);
+    if (pos >= text_.size()) break;
+    if (text_[pos] == ';') {  // empty statement
+      ++pos;
+      continue;
+    }
+    size_t word_end = pos;
+    std::string word = WordAt(pos, &word_end);
+    size_t if_end = word_end;
+    if (word == "IF") {
+      pos = OpenIf(pos, word_end);
+    } else if (word == "ELSEIF") {
+      pos = ElseIf(pos, word_end);
+    } else if (word == "ELSE") {
+      size_t next = word_end;
+      while (next < text_.size() && (text_[next] == ' ' || text_[next] == '\t')) ++next;
+      if (WordAt(next, &if_end) == "IF") {
+        pos = ElseIf(pos, if_end);
+      } else {
+        pos = Else(pos, word_end);
+      }
+    } else if (word == "ENDIF") {
+      pos = EndIf(pos, word_end);
+    } else if (word == "END") {
+      size_t next = word_end;
+      while (next < text_.size() && IsSpace(text_[next])) ++next;
+      if (next > word_end && WordAt(next, &if_end) == "IF") {
+        pos = EndIf(pos, if_end);
+      } else {
+        pos = Statement(pos, false);
+      }
+    } else {
+      pos = Statement(pos, word == "INCLUDE");
+    }
+  }
+  while (!frames_.empty()) {
+    IfBlock block = std::move(frames_.back().block);
+    frames_.pop_back();
+    Error("SF120", "IF at line " + std::to_string(file_->Line(block.if_offset)) + " is not closed by END IF",
+          block.if_offset, 2);
+    Current().push_back(Item{std::move(block)});
+  }
+  return std::move(top_);
+}
+
+std::optional<RawCondition> FileParser::Header(size_t keyword, size_t after, const std::string& label,
+                                               size_t* next) {
+  Span span = Scan(after, true);
+  RawCondition condition;
+  condition.file = file_;
+  condition.keyword_offset = keyword;
+  condition.begin = span.first_token == kNone ? span.end : span.first_token;
+  condition.end = span.first_token == kNone ? condition.begin : span.last_token_end;
+  switch (span.stop) {
+    case Stop::kThen:
+      *next = span.then_end;
+      return condition;
+    case Stop::kSemicolon:
+      Error("SF106", "expected THEN after " + label + " condition, found ';'", span.end, 1);
+      *next = span.end + 1;
+      return condition;
+    case Stop::kEndOfFile:
+      if (!span.region_error)
+        Error("SF106", "expected THEN after " + label + " condition, found end of file", span.last_token_end,
+              1);
+      *next = text_.size();
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+size_t FileParser::OpenIf(size_t keyword, size_t after) {
+  size_t next = after;
+  std::optional<RawCondition> condition = Header(keyword, after, "IF", &next);
+  if (!condition) return next;
+  Frame frame;
+  frame.block.file = file_;
+  frame.block.if_offset = keyword;
+  frame.block.branches.push_back(Branch{std::move(condition), {}});
+  frames_.push_back(std::move(frame));
+  return next;
+}
+
+size_t FileParser::ElseIf(size_t keyword, size_t after) {
+  size_t next = after;
+  std::optional<RawCondition> condition = Header(keyword, after, "ELSE IF", &next);
+  if (frames_.empty()) {
+    Error("SF120", "ELSE without IF", keyword, after - keyword);
+    return next;
+  }
+  if (frames_.back().has_else) Error("SF120", "ELSE IF after ELSE", keyword, after - keyword);
+  if (condition) frames_.back().block.branches.push_back(Branch{std::move(condition), {}});
+  return next;
+}
+
+size_t FileParser::Else(size_t keyword, size_t after) {
+  if (frames_.empty()) {
+    Error("SF120", "ELSE without IF", keyword, after - keyword);
+    return after;
+  }
+  if (frames_.back().has_else) Error("SF120", "ELSE after ELSE", keyword, after - keyword);
+  frames_.back().has_else = true;
+  frames_.back().block.branches.push_back(Branch{std::nullopt, {}});
+  return after;
+}
+
+size_t FileParser::EndIf(size_t keyword, size_t after) {
+  size_t semicolon = scanner_.SkipTrivia(after);
+  size_t next = after;
+  if (semicolon < text_.size() && text_[semicolon] == ';') {
+    next = semicolon + 1;
+  } else {
+    diagnostics_.Error("SF106", "expected ';' after END IF, found " + DescribeAt(semicolon),
+                       file_->Pos(semicolon < text_.size() ? semicolon : after, 1));
+  }
+  if (frames_.empty()) {
+    Error("SF120", "END IF without IF", keyword, after - keyword);
+    return next;
+  }
+  IfBlock block = std::move(frames_.back().block);
+  frames_.pop_back();
+  Current().push_back(Item{std::move(block)});
+  return next;
+}
+
+size_t FileParser::Statement(size_t begin, bool is_include) {
+  Span span = Scan(begin, false);
+  if (span.stop == Stop::kEndOfFile) {
+    if (!span.region_error) Error("SF105", "missing ';' at end of statement", span.last_token_end, 1);
+    return text_.size();
+  }
+  // A statement with a lexical error is left out: the error is reported, and parsing it later would only
+  // add follow-on errors.
+  if (!span.lexical_error) {
+    if (is_include) {
+      if (auto include = ParseInclude(file_, begin, span.end, diagnostics_)) {
+        std::vector<Item> items = reader_.Expand(*file_, *include);
+        std::vector<Item>& current = Current();
+        for (auto& item : items) current.push_back(std::move(item));
+      }
+    } else {
+      Current().push_back(Item{RawStatement{file_, begin, span.end}});
+    }
+  }
+  return span.end + 1;
+}
+
+}  // namespace
+
+std::optional<PipelineTree> ParsePipelineFile(const std::filesystem::path& project_root,
+                                              const std::string& relative_path, Diagnostics& diagnostics,
+                                              SourceCache& sources) {
+  return PipelineReader(project_root, diagnostics, sources).Read(relative_path, std::nullopt);
+}
+
+std::optional<PipelineTree> ParsePipelineText(const std::filesystem::path& project_root,
+                                              const std::string& relative_path, std::string text,
+                                              Diagnostics& diagnostics, SourceCache& sources) {
+  return PipelineReader(project_root, diagnostics, sources).Read(relative_path, std::move(text));
+}
+
+}  // namespace sqlflow::parser
