@@ -1,16 +1,159 @@
 #include "sqlflow/cli/app.h"
 
-#include <cstdio>
+#include <CLI/CLI.hpp>
 
+#include "sqlflow/cli/commands.h"
+#include "sqlflow/common/console.h"
+#include "sqlflow/common/text.h"
 #include "sqlflow/engine/database.h"
 
 namespace sqlflow::cli {
 
+namespace {
+
+int UsageError(const std::string& message, const std::vector<std::string>& hints = {}) {
+  Diagnostics diagnostics;
+  auto& d = diagnostics.Error("SF511", message);
+  d.hints = hints;
+  SourceCache sources;
+  return ReportDiagnostics(diagnostics, sources);
+}
+
+}  // namespace
+
 int RunApp(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::printf("sqlflow %s (duckdb %s)\n", SQLFLOW_VERSION, engine::DuckDBVersion().c_str());
-  return 0;
+  CLI::App app{"SQLFlow: SQL-first data pipelines on an embedded DuckDB", "sqlflow"};
+  app.fallthrough();
+  app.set_help_flag("-h,--help", "Print usage for the command");
+  GlobalOptions global;
+  bool version = false;
+  app.add_flag("--version", version, "Print the version");
+  app.add_flag("-v,--verbose", global.verbose, "More output");
+  app.add_flag("-q,--quiet", global.quiet, "Errors only");
+  app.add_flag("--no-color", global.no_color, "Disable colour");
+  app.add_option("--project-dir", global.project_dir, "Project root (default: the current directory)");
+
+  PipelineOptions pipeline_options;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("-p,--profile", pipeline_options.profile, "Profile name (default dev)");
+    cmd->add_option("--vars,--variables", pipeline_options.vars, "Variables as JSON or k=v,k2=v2 (repeatable)")
+        ->take_all();
+  };
+
+  auto* pipeline = app.add_subcommand("pipeline", "List, validate, compile and run pipelines");
+  auto* p_list = pipeline->add_subcommand("list", "List the pipelines");
+  p_list->add_flag("--json", pipeline_options.json, "JSON output");
+  auto* p_validate = pipeline->add_subcommand("validate", "Validate one pipeline or all of them");
+  p_validate->add_option("NAME", pipeline_options.name, "Pipeline name");
+  add_common(p_validate);
+  auto* p_compile = pipeline->add_subcommand("compile", "Compile a pipeline to target/compiled/NAME.json");
+  p_compile->add_option("NAME", pipeline_options.name, "Pipeline name")->required();
+  p_compile->add_option("-o,--output", pipeline_options.output, "Output file, or - for stdout");
+  add_common(p_compile);
+  auto* p_run = pipeline->add_subcommand("run", "Compile and run a pipeline");
+  p_run->add_option("NAME", pipeline_options.name, "Pipeline name")->required();
+  add_common(p_run);
+
+  auto* profiles = app.add_subcommand("profiles", "Inspect profiles");
+  bool profiles_json = false;
+  std::string profile_name;
+  auto* pr_list = profiles->add_subcommand("list", "List profiles");
+  pr_list->add_flag("--json", profiles_json, "JSON output");
+  auto* pr_show = profiles->add_subcommand("show", "Show a profile with secrets masked");
+  pr_show->add_option("NAME", profile_name, "Profile name")->required();
+  auto* pr_validate = profiles->add_subcommand("validate", "Validate one profile or all of them");
+  pr_validate->add_option("NAME", profile_name, "Profile name");
+
+  auto* connect = app.add_subcommand("connect", "Connectors: list, describe, test");
+  std::string connect_profile = "dev", connect_name, describe_format = "text";
+  bool connect_types = false, connect_json = false;
+  auto* c_list = connect->add_subcommand("list", "List the profile's connectors (or --types)");
+  c_list->add_option("-p,--profile", connect_profile, "Profile name (default dev)");
+  c_list->add_flag("--types", connect_types, "List registered connector types");
+  c_list->add_flag("--json", connect_json, "JSON output");
+  auto* c_describe = connect->add_subcommand("describe", "Describe a connector type");
+  c_describe->add_option("TYPE", connect_name, "Connector type")->required();
+  c_describe->add_option("--format", describe_format, "text, markdown or json");
+  auto* c_test = connect->add_subcommand("test", "Test a profile connector");
+  c_test->add_option("NAME", connect_name, "Connector name")->required();
+  c_test->add_option("-p,--profile", connect_profile, "Profile name (default dev)");
+
+  auto* init = app.add_subcommand("init", "Create a new project");
+  std::string init_dir;
+  bool init_minimal = false, init_force = false;
+  init->add_option("DIR", init_dir, "Project directory")->required();
+  init->add_flag("--minimal", init_minimal, "Only profiles and an example pipeline");
+  init->add_flag("--force", init_force, "Overwrite existing files");
+
+  auto* udf = app.add_subcommand("udf", "Python UDFs");
+  auto* u_list = udf->add_subcommand("list", "List discovered UDFs");
+  u_list->add_flag("--json", connect_json, "JSON output");
+  auto* u_info = udf->add_subcommand("info", "Describe a UDF");
+  u_info->add_option("NAME", connect_name, "UDF name")->required();
+
+  for (auto* group : {pipeline, profiles, connect, udf}) group->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::string help;
+    for (auto* sub : app.get_subcommands()) {
+      help = sub->help();
+      for (auto* leaf : sub->get_subcommands()) help = leaf->help();
+    }
+    if (help.empty()) help = app.help();
+    Console::Get().Out(help);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      std::vector<std::string> hints;
+      std::string extra;
+      if (auto pos = message.find(':'); pos != std::string::npos) extra = Trim(message.substr(pos + 1));
+      bool is_option = StartsWith(extra, "-");
+      std::vector<std::string> names = {"pipeline", "profiles", "connect", "init", "udf"};
+      if (!is_option)
+        if (auto s = DidYouMean(extra, names)) hints.push_back("did you mean '" + *s + "'?");
+      hints.push_back("run 'sqlflow --help' for usage");
+      return UsageError(std::string(is_option ? "unknown option '" : "unknown command '") + extra + "'", hints);
+    }
+    if (dynamic_cast<const CLI::RequiredError*>(&e)) {
+      return UsageError("missing argument: " + message, {"run 'sqlflow --help' for usage"});
+    }
+    return UsageError(message, {"run 'sqlflow --help' for usage"});
+  }
+
+  if (version) {
+    Console::Get().Out(std::string("sqlflow ") + SQLFLOW_VERSION + " (duckdb " + engine::DuckDBVersion() + ")\n");
+    return 0;
+  }
+  if (global.verbose && global.quiet) return UsageError("--verbose and --quiet cannot be combined");
+  Console::Get().Configure(global.quiet ? Verbosity::kQuiet : global.verbose ? Verbosity::kVerbose : Verbosity::kInfo,
+                           global.no_color);
+
+  if (p_list->parsed()) return PipelineList(global, pipeline_options);
+  if (p_validate->parsed()) return PipelineValidate(global, pipeline_options);
+  if (p_compile->parsed()) return PipelineCompile(global, pipeline_options);
+  if (p_run->parsed()) return PipelineRun(global, pipeline_options);
+  if (pr_list->parsed()) return ProfilesList(global, profiles_json);
+  if (pr_show->parsed()) return ProfilesShow(global, profile_name);
+  if (pr_validate->parsed())
+    return ProfilesValidate(global, profile_name.empty() ? std::nullopt : std::optional<std::string>(profile_name));
+  if (c_list->parsed()) return ConnectList(global, connect_profile, connect_types, connect_json);
+  if (c_describe->parsed()) return ConnectDescribe(global, connect_name, describe_format);
+  if (c_test->parsed()) return ConnectTest(global, connect_name, connect_profile);
+  if (init->parsed()) return Init(global, init_dir, init_minimal, init_force);
+  if (u_list->parsed() || u_info->parsed()) return UdfUnavailable(global);
+
+  // A group without its subcommand, or no command at all: usage on stderr, exit 2.
+  for (auto* group : {pipeline, profiles, connect, udf}) {
+    if (group->parsed()) {
+      Console::Get().Err(group->help());
+      return 2;
+    }
+  }
+  Console::Get().Err(app.help());
+  return 2;
 }
 
 }  // namespace sqlflow::cli

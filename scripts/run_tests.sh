@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, starts the test servers, runs every suite
+# (unit tests and end-to-end cases under ctest, the public acceptance cases, the example projects) and ends
+# with one line "N passed, M failed". Exit status 0 only when nothing failed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+LOG_DIR="$BUILD_DIR/test-logs"
+
+scripts/install-deps.sh || { echo "install-deps failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+mkdir -p "$LOG_DIR"
+
+passed=0
+failed=0
+failures=()
+
+cleanup() { [[ -x scripts/test-servers.sh ]] && scripts/test-servers.sh stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+if [[ -x scripts/test-servers.sh ]]; then
+  scripts/test-servers.sh start || echo "warning: some test servers did not start (see above)"
+  [[ -f "$BUILD_DIR/test-servers.env" ]] && source "$BUILD_DIR/test-servers.env"
+fi
+
+# 1. ctest: unit tests (one ctest entry per GoogleTest case) and our own end-to-end cases.
+echo "== ctest (unit + end-to-end)"
+(cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 900) | tee "$LOG_DIR/ctest.log" | \
+  grep -E "tests passed|Failed|\*\*\*|Test #.*(Failed|Timeout)" || true
+summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$LOG_DIR/ctest.log" | tail -1)
+if [[ -n "$summary" ]]; then
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")
+  nfail=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$summary")
+  passed=$((passed + total - nfail)); failed=$((failed + nfail))
+  ((nfail > 0)) && failures+=("ctest: $nfail failed (see $LOG_DIR/ctest.log)")
+else
+  failed=$((failed + 1)); failures+=("ctest did not run")
+fi
+
+# 2. The public acceptance cases (the shared copy when present, else the vendored copy).
+ACCEPTANCE_DIR="${SQLFLOW_ACCEPTANCE_DIR:-}"
+if [[ -z "$ACCEPTANCE_DIR" ]]; then
+  if [[ -f "$ROOT/../shared/acceptance/run_cases.py" ]]; then ACCEPTANCE_DIR="$ROOT/../shared/acceptance"
+  else ACCEPTANCE_DIR="$ROOT/tests/acceptance"; fi
+fi
+echo "== acceptance cases ($ACCEPTANCE_DIR)"
+python3 "$ACCEPTANCE_DIR/run_cases.py" --sqlflow "$BUILD_DIR/sqlflow" -j 2 -v "$ACCEPTANCE_DIR" \
+  >"$LOG_DIR/acceptance.log" 2>&1
+grep -E "^(PASS|FAIL)" "$LOG_DIR/acceptance.log"
+line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$LOG_DIR/acceptance.log" | tail -1)
+if [[ -n "$line" ]]; then
+  p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f))
+  ((f > 0)) && failures+=("acceptance: $f failed (see $LOG_DIR/acceptance.log)")
+else
+  failed=$((failed + 1)); failures+=("acceptance runner did not finish")
+fi
+
+# 3. Example projects: each run.sh checks its own outputs.
+if [[ -x scripts/run_all_examples.sh ]]; then
+  echo "== examples"
+  SQLFLOW="$BUILD_DIR/sqlflow" scripts/run_all_examples.sh >"$LOG_DIR/examples.log" 2>&1
+  grep -E "^(PASS|FAIL)" "$LOG_DIR/examples.log"
+  p=$(grep -c "^PASS" "$LOG_DIR/examples.log"); f=$(grep -c "^FAIL" "$LOG_DIR/examples.log")
+  passed=$((passed + p)); failed=$((failed + f))
+  ((f > 0)) && failures+=("examples: $f failed (see $LOG_DIR/examples.log)")
+fi
+
+echo
+for failure in "${failures[@]}"; do echo "FAILED: $failure"; done
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,324 @@
+#include "sqlflow/executor/executor.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "sqlflow/common/console.h"
+#include "sqlflow/common/error.h"
+#include "sqlflow/common/text.h"
+#include "sqlflow/executor/step_context.h"
+
+namespace fs = std::filesystem;
+
+namespace sqlflow::executor {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void OnSigint(int) { g_interrupted.store(true); }
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string Fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+double PeakMemoryMiB() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+std::string KindWord(const planner::Step& step) {
+  if (step.kind == "source") return "SOURCE";
+  if (step.kind == "load") return "LOAD";
+  if (step.kind == "transform") return "CREATE TABLE";
+  if (step.kind == "export") return "EXPORT";
+  return "SQL";
+}
+
+struct StepRecord {
+  std::string status = "not run";
+  std::optional<int64_t> rows;
+  double seconds = 0;
+};
+
+// Shows a live status line (TTY) or a "still running" line every 30 s (not a TTY) while a step runs, and
+// turns a SIGINT into an engine interrupt.
+class ProgressWatcher {
+ public:
+  ProgressWatcher(engine::Connection& conn, std::string label, std::atomic<int64_t>& rows)
+      : conn_(conn), label_(std::move(label)), rows_(rows), start_(Clock::now()) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~ProgressWatcher() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    if (shown_) Console::Get().Info("\r\x1b[2K");
+  }
+
+ private:
+  void Loop() {
+    static const char* kSpinner[] = {"|", "/", "-", "\\"};
+    Console& console = Console::Get();
+    bool live = console.stderr_tty() && console.verbosity() >= Verbosity::kInfo;
+    int tick = 0;
+    double next_plain = 30.0;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!done_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(100));
+      if (done_) break;
+      if (g_interrupted.load()) conn_.Interrupt();
+      double elapsed = Seconds(start_);
+      if (elapsed < 1.0 || console.verbosity() < Verbosity::kInfo) continue;
+      if (live) {
+        std::string line = "\r\x1b[2K" + std::string(kSpinner[tick++ % 4]) + " " + label_ + " " + Fixed(elapsed, 1) + "s";
+        int64_t rows = rows_.load();
+        if (rows > 0) line += ", " + std::to_string(rows) + " rows (" + std::to_string(static_cast<int64_t>(rows / elapsed)) + " rows/s)";
+        double progress = conn_.Progress();
+        if (progress >= 0) line += ", " + Fixed(progress, 0) + "%";
+        console.Info(line);
+        shown_ = true;
+      } else if (elapsed >= next_plain) {
+        console.Info(label_ + " still running (" + Fixed(elapsed, 0) + "s)\n");
+        next_plain += 30.0;
+      }
+    }
+  }
+
+  engine::Connection& conn_;
+  std::string label_;
+  std::atomic<int64_t>& rows_;
+  Clock::time_point start_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool shown_ = false;
+};
+
+std::string PadRight(const std::string& s, size_t width) { return s + std::string(width > s.size() ? width - s.size() : 0, ' '); }
+std::string PadLeft(const std::string& s, size_t width) { return std::string(width > s.size() ? width - s.size() : 0, ' ') + s; }
+
+std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord>& records) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"#", "STEP", "KIND", "TARGET", "ROWS", "TIME", "ROWS/S", "STATUS"});
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& step = plan.steps[i];
+    const auto& r = records[i];
+    std::string rows_text = r.rows ? std::to_string(*r.rows) : "-";
+    std::string time = r.status == "not run" ? "-" : Fixed(r.seconds, 3) + "s";
+    std::string rate = (r.rows && r.seconds >= 0.001) ? std::to_string(static_cast<int64_t>(*r.rows / r.seconds + 0.5)) : "-";
+    rows.push_back({std::to_string(i + 1), step.id, step.kind, step.target.value_or("-"), rows_text, time, rate, r.status});
+  }
+  std::vector<size_t> widths(8, 0);
+  for (const auto& row : rows)
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  const bool right[] = {true, false, false, false, true, true, true, false};
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) line += "  ";
+      line += right[c] ? PadLeft(row[c], widths[c]) : (c + 1 == row.size() ? row[c] : PadRight(row[c], widths[c]));
+    }
+    out += " " + line + "\n";
+  }
+  return out;
+}
+
+std::string MakeRunTempDir(const project::Profile& profile, const std::string& run_id) {
+  fs::path base = !profile.engine.temp_directory.empty() ? fs::path(profile.engine.temp_directory)
+                                                         : fs::temp_directory_path();
+  fs::path dir = base / ("sqlflow-" + run_id);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  return dir.string();
+}
+
+}  // namespace
+
+void InstallInterruptHandler() {
+  struct sigaction action {};
+  action.sa_handler = OnSigint;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+int RunPlan(const planner::Plan& plan, const project::Profile& profile, const RunOptions& options,
+            SourceCache& sources) {
+  Console& console = Console::Get();
+  auto run_start = Clock::now();
+  InstallInterruptHandler();
+  const size_t n = plan.steps.size();
+  std::vector<StepRecord> records(n);
+
+  engine::EngineOptions engine_options;
+  if (profile.engine.mode == "persistent") engine_options.path = profile.engine.path;
+  engine_options.memory_limit = profile.engine.memory_limit;
+  engine_options.threads = profile.engine.threads;
+  engine_options.temp_directory = profile.engine.temp_directory;
+
+  std::string mode_text = profile.engine.mode == "persistent" ? "persistent: " + profile.engine.path : "memory";
+  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + profile.name + "', duckdb " + mode_text +
+               ", run_id " + options.run_id + ")\n");
+
+  std::unique_ptr<engine::Database> db;
+  std::unique_ptr<engine::Connection> conn;
+  try {
+    db = engine::Database::Open(engine_options);
+    conn = std::make_unique<engine::Connection>(*db);
+    EnsureStateTable(*conn);
+  } catch (const Error& e) {
+    Diagnostic d{Severity::kError, RuntimeCode(e), e.what(), {}, {}, {}};
+    if (!e.hint().empty()) d.hints.push_back(e.hint());
+    console.Err(RenderDiagnostic(d, sources, console.stderr_color()));
+    return 1;
+  }
+  if (console.verbosity() >= Verbosity::kVerbose) {
+    auto settings = conn->Query(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'temp_directory', "
+        "'TimeZone', 'autoload_known_extensions', 'autoinstall_known_extensions') ORDER BY name");
+    for (uint64_t r = 0; r < settings.row_count(); ++r)
+      console.Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
+  }
+
+  std::string temp_dir = MakeRunTempDir(profile, options.run_id);
+  int exit_code = 0;
+  size_t failed_at = n;
+  int64_t table_rows = 0, exported_rows = 0;
+
+  for (size_t i = 0; i < n; ++i) {
+    const planner::Step& step = plan.steps[i];
+    std::string label = "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] " + step.kind + " " +
+                        step.target.value_or("-");
+    std::atomic<int64_t> progress_rows{0};
+    std::vector<Diagnostic> warnings;
+    StepContext ctx{*conn, plan, step, options, temp_dir, progress_rows, warnings, static_cast<int>(i)};
+    auto step_start = Clock::now();
+    StepOutcome outcome;
+    std::optional<Error> failure;
+    bool in_transaction = false;
+    {
+      ProgressWatcher watcher(*conn, label, progress_rows);
+      try {
+        if (g_interrupted.load()) throw Error(ErrorKind::kCancelled, "interrupted", "SF615");
+        if (const auto* sql = std::get_if<planner::SqlDetail>(&step.detail)) {
+          console.Verbose("SQL for " + step.id + ":\n" + sql->sql + "\n");
+          if (!sql->autocommit) {
+            conn->Execute("BEGIN TRANSACTION");
+            in_transaction = true;
+          }
+          outcome = RunSql(ctx);
+        } else if (step.kind == "source") {
+          outcome.rows = std::nullopt;
+        } else {
+          conn->Execute("BEGIN TRANSACTION");
+          in_transaction = true;
+          if (step.kind == "load") outcome = RunLoad(ctx);
+          else if (step.kind == "transform") {
+            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::TransformDetail>(step.detail).sql + "\n");
+            outcome = RunTransform(ctx);
+          } else if (step.kind == "export") {
+            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::ExportDetail>(step.detail).sql + "\n");
+            outcome = RunExport(ctx);
+          }
+        }
+        if (in_transaction) {
+          conn->Execute("COMMIT");
+          in_transaction = false;
+        }
+      } catch (const Error& e) {
+        failure = e;
+      } catch (const std::exception& e) {
+        failure = Error(ErrorKind::kInternal, e.what(), "SF613");
+      }
+      if (failure && in_transaction) {
+        try {
+          conn->Execute("ROLLBACK");
+        } catch (...) {
+        }
+      }
+    }
+    double seconds = Seconds(step_start);
+    records[i].seconds = seconds;
+    if (failure && (g_interrupted.load() || failure->kind() == ErrorKind::kCancelled ||
+                    std::string(failure->what()).find("INTERRUPT") != std::string::npos)) {
+      failure = Error(ErrorKind::kCancelled, "interrupted", "SF615");
+    }
+    if (!failure) {
+      records[i].status = "ok";
+      records[i].rows = outcome.rows;
+      if (step.kind == "load" || step.kind == "transform") table_rows += outcome.rows.value_or(0);
+      if (step.kind == "export") exported_rows += outcome.rows.value_or(0);
+      std::string rows_text = outcome.rows ? ", " + std::to_string(*outcome.rows) + " rows" : "";
+      console.Info(label + " ... ok" + rows_text + " (" + Fixed(seconds, 3) + "s)\n");
+      if (!outcome.detail.empty()) console.Verbose("  " + outcome.detail + "\n");
+      for (const auto& w : warnings) console.Warn(RenderDiagnostic(w, sources, console.stderr_color()));
+      continue;
+    }
+    records[i].status = "FAILED";
+    console.Info(label + " ... FAILED (" + Fixed(seconds, 3) + "s)\n");
+    for (const auto& w : warnings) console.Warn(RenderDiagnostic(w, sources, console.stderr_color()));
+    Diagnostic d;
+    d.code = RuntimeCode(*failure);
+    d.message = KindWord(step) + " " + step.target.value_or("") + " failed: " + failure->what();
+    d.pos = step.pos;
+    if (!failure->hint().empty()) d.hints.push_back(failure->hint());
+    d.notes.push_back("step " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" + step.id +
+                      ") was rolled back; " + std::to_string(n - i - 1) + " later step(s) were not run");
+    console.Err(RenderDiagnostic(d, sources, console.stderr_color()));
+    failed_at = i;
+    exit_code = failure->kind() == ErrorKind::kCancelled ? 130 : 1;
+    break;
+  }
+
+  std::error_code ec;
+  fs::remove_all(temp_dir, ec);
+  conn.reset();
+  db.reset();
+
+  double total = Seconds(run_start);
+  int ok = 0, failed = 0, not_run = 0;
+  for (const auto& r : records) {
+    if (r.status == "ok") ++ok;
+    else if (r.status == "FAILED") ++failed;
+    else ++not_run;
+  }
+  if (console.verbosity() >= Verbosity::kInfo) {
+    std::string summary = SummaryTable(plan, records);
+    summary += "Total: " + std::to_string(n) + " steps (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
+               " failed, " + std::to_string(not_run) + " not run) in " + Fixed(total, 3) + "s; " +
+               std::to_string(table_rows) + " rows written to tables, " + std::to_string(exported_rows) +
+               " rows exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
+    if (failed_at == n)
+      summary += "Pipeline '" + plan.pipeline + "' succeeded in " + Fixed(total, 2) + "s\n";
+    else
+      summary += "Pipeline '" + plan.pipeline + "' failed at step " + std::to_string(failed_at + 1) + " of " +
+                 std::to_string(n) + " (" + plan.steps[failed_at].id + ") after " + Fixed(total, 2) + "s\n";
+    console.Out(summary);
+  }
+  return exit_code;
+}
+
+}  // namespace sqlflow::executor

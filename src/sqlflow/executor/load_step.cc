@@ -1,0 +1,249 @@
+// LOAD: read a source into a staging table inside the step's transaction, re-apply the incremental bound,
+// merge into the target, and store the new watermark in the same transaction (§9.4, §9.7).
+#include <filesystem>
+
+#include "sqlflow/common/error.h"
+#include "sqlflow/common/text.h"
+#include "sqlflow/connectors/registry/registry.h"
+#include "sqlflow/executor/step_context.h"
+
+namespace sqlflow::executor {
+
+namespace {
+
+const planner::SourceDetail* FindSource(const planner::Plan& plan, const std::string& name) {
+  const planner::SourceDetail* found = nullptr;
+  for (const auto& step : plan.steps)
+    if (const auto* s = std::get_if<planner::SourceDetail>(&step.detail))
+      if (EqualsIgnoreCase(s->name, name) && !found) found = s;
+  return found;
+}
+
+// Applies the events of a read stream to the staging table. Returns rows staged.
+int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableRef& staging,
+                  const std::string& source_name) {
+  engine::Connection& conn = ctx.conn;
+  bool created = false;
+  std::unique_ptr<engine::Appender> appender;
+  int64_t rows = 0;
+  auto create_from_schema = [&](const connectors::Schema& schema) {
+    appender.reset();
+    auto existing = DescribeTable(conn, staging);
+    if (!existing) {
+      std::string columns;
+      for (size_t i = 0; i < schema.size(); ++i)
+        columns += (i ? ", " : "") + QuoteIdent(schema[i].name) + " " + schema[i].type;
+      conn.Execute("CREATE TABLE " + staging.Sql() + " (" + columns + ")");
+    } else {
+      for (const auto& field : schema) {
+        bool found = false;
+        for (const auto& c : *existing) {
+          if (!EqualsIgnoreCase(c.name, field.name)) continue;
+          found = true;
+          if (c.type != field.type)
+            conn.Execute("ALTER TABLE " + staging.Sql() + " ALTER COLUMN " + QuoteIdent(field.name) +
+                         " SET DATA TYPE " + field.type);
+        }
+        if (!found)
+          conn.Execute("ALTER TABLE " + staging.Sql() + " ADD COLUMN " + QuoteIdent(field.name) + " " + field.type);
+      }
+    }
+    created = true;
+    appender = std::make_unique<engine::Appender>(conn, staging.schema, staging.name);
+  };
+
+  while (true) {
+    connectors::ReadEvent event = stream.Next();
+    switch (event.kind) {
+      case connectors::ReadEvent::Kind::kSchema:
+        if (appender) appender->Flush();
+        create_from_schema(event.schema);
+        break;
+      case connectors::ReadEvent::Kind::kBatch:
+        if (!appender) throw Error(ErrorKind::kInternal, "source '" + source_name + "' sent a batch before its schema");
+        for (const auto& chunk : event.chunks) {
+          appender->AppendChunk(chunk);
+          rows += static_cast<int64_t>(chunk.size());
+          ctx.progress_rows.store(rows);
+        }
+        break;
+      case connectors::ReadEvent::Kind::kFileScan: {
+        const auto& scan = event.scan;
+        std::string sql = "SELECT " + scan.select_list + " FROM " + scan.table_function;
+        if (!scan.where.empty()) sql += " WHERE " + scan.where;
+        if (!created) {
+          conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + sql);
+          created = true;
+        } else {
+          conn.Execute("INSERT INTO " + staging.Sql() + " BY NAME " + sql);
+        }
+        rows = CountRows(conn, staging.Sql());
+        ctx.progress_rows.store(rows);
+        if (scan.expected_columns) {
+          auto columns = DescribeTable(conn, staging);
+          int64_t actual = columns ? static_cast<int64_t>(columns->size()) : 0;
+          bool has_filename = false;
+          if (columns)
+            for (const auto& c : *columns) has_filename |= c.name == "filename";
+          if (has_filename) --actual;
+          if (actual > *scan.expected_columns && scan.select_list == "*")
+            throw Error(ErrorKind::kDataError, "CSV source '" + source_name + "': " +
+                                                   (scan.files.empty() ? std::string("") : scan.files.front()) +
+                                                   ": a row has " + std::to_string(actual) + " fields, the header has " +
+                                                   std::to_string(*scan.expected_columns));
+        }
+        break;
+      }
+      case connectors::ReadEvent::Kind::kReset:
+        if (appender) appender->Flush();
+        if (created) conn.Execute("DELETE FROM " + staging.Sql());
+        rows = 0;
+        ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W601",
+                                          "source '" + source_name + "' restarted its read: " + event.reason,
+                                          ctx.step.pos, {}, {}});
+        break;
+      case connectors::ReadEvent::Kind::kEnd:
+        if (appender) {
+          appender->Close();
+          appender.reset();
+        }
+        for (const auto& [column, type] : event.end.refine)
+          conn.Execute("ALTER TABLE " + staging.Sql() + " ALTER COLUMN " + QuoteIdent(column) + " SET DATA TYPE " +
+                       type + " USING CAST(" + QuoteIdent(column) + " AS " + type + ")");
+        for (const auto& w : event.end.warnings)
+          ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W603", w, ctx.step.pos, {}, {}});
+        if (!created) throw Error(ErrorKind::kProtocolError, "source '" + source_name + "' delivered no schema");
+        return rows;
+    }
+  }
+}
+
+}  // namespace
+
+StepOutcome RunLoad(StepContext& ctx) {
+  const auto& load = std::get<planner::LoadDetail>(ctx.step.detail);
+  const planner::SourceDetail* source = FindSource(ctx.plan, load.source);
+  if (!source) throw Error(ErrorKind::kInternal, "source '" + load.source + "' is not in the plan");
+  const auto& registries = connectors::BuiltinRegistries();
+  const auto* type = registries.sources.Find(source->connector_type);
+  if (!type || !type->make_source) throw Error(ErrorKind::kUnsupported, "no source for type " + source->connector_type);
+
+  TableRef target = ParseTableRef(load.table);
+  TableRef staging = StagingFor(target, ctx.index);
+  engine::Connection& conn = ctx.conn;
+  conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
+  if (!target.schema.empty()) conn.Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target.schema));
+
+  auto instance = type->make_source();
+  instance->Configure(source->resolved);
+
+  connectors::ReadRequest request;
+  if (instance->Objects() == connectors::ObjectMode::kMultiple) {
+    request.object = source->resolved.Has("table_name") ? source->resolved.GetString("table_name")
+                     : source->resolved.Has("table")    ? source->resolved.GetString("table")
+                                                        : target.name;
+  }
+  request.columns = source->resolved.GetStringList("columns");
+  request.batch_size = source->resolved.GetInt("batch_size", 10000);
+
+  bool incremental = source->sync_mode == "incremental" && source->cursor_field;
+  bool upsert = load.mode == parser::LoadMode::kUpsert;
+  StateKey state_key{ctx.plan.pipeline, "source", source->name, ToLower(target.Display()),
+                     source->cursor_field.value_or("")};
+  std::optional<Watermark> watermark;
+  std::optional<std::string> bound_sql;  // the engine's re-applied bound, as a predicate
+  if (incremental) {
+    std::string cursor = QuoteIdent(*source->cursor_field);
+    watermark = ReadWatermark(conn, state_key);
+    if (watermark) {
+      std::string value = QuoteLiteral(watermark->value);
+      std::string bound = "CAST(" + value + " AS " + watermark->type + ")";
+      if (source->resolved.Has("lookback_window")) {
+        const auto& lb = source->resolved.values["lookback_window"];
+        std::string interval = lb.is_number() ? std::to_string(lb.get<int64_t>()) : lb.get<std::string>();
+        bool numeric_type = watermark->type.find("INT") != std::string::npos ||
+                            watermark->type == "DOUBLE" || watermark->type.rfind("DECIMAL", 0) == 0;
+        if (numeric_type) bound = "(" + bound + " - " + interval + ")";
+        else if (lb.is_number()) bound = "(" + bound + " - INTERVAL '" + interval + " seconds')";
+        else bound = "(" + bound + " - INTERVAL " + QuoteLiteral(interval) + ")";
+      }
+      bound_sql = cursor + (upsert ? " >= " : " > ") + bound;
+      request.cursor = connectors::CursorBound{*source->cursor_field, {watermark->type, watermark->value}, upsert};
+    } else if (source->resolved.Has("cursor_start")) {
+      const auto& start = source->resolved.values["cursor_start"];
+      std::string text = start.is_string() ? start.get<std::string>() : start.dump();
+      bound_sql = cursor + " >= " + QuoteLiteral(text);
+      request.cursor = connectors::CursorBound{*source->cursor_field, {"", text}, true};
+    }
+  }
+
+  connectors::ReadContext read_context;
+  read_context.source_name = source->name;
+  read_context.run_temp_dir = ctx.temp_dir;
+  read_context.connection = &conn;
+  auto stream = instance->Read(request, read_context);
+  int64_t staged = StageRead(ctx, *stream, staging, source->name);
+
+  auto staged_columns = DescribeTable(conn, staging);
+  auto has_column = [&](const std::string& name) {
+    for (const auto& c : *staged_columns)
+      if (EqualsIgnoreCase(c.name, name)) return true;
+    return false;
+  };
+  if (incremental && !has_column(*source->cursor_field))
+    throw Error(ErrorKind::kDataError,
+                "cursor_field '" + *source->cursor_field + "' not found in data from source '" + source->name + "'",
+                "SF608");
+  for (const auto& pk : source->primary_key)
+    if (!has_column(pk))
+      throw Error(ErrorKind::kDataError,
+                  "primary_key column '" + pk + "' not found in data from source '" + source->name + "'", "SF608");
+
+  if (bound_sql) {
+    std::string cursor = QuoteIdent(*source->cursor_field);
+    int64_t null_cursors = 0;
+    try {
+      null_cursors = std::stoll(*conn.QueryValue("SELECT count(*) FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL"));
+      conn.Execute("DELETE FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL OR NOT (" + *bound_sql + ")");
+    } catch (const Error& e) {
+      if (watermark)
+        throw Error(ErrorKind::kDataError,
+                    "stored watermark '" + watermark->value + "' for " + target.Display() + "." +
+                        *source->cursor_field + " cannot be compared with column type " +
+                        [&] {
+                          for (const auto& c : *staged_columns)
+                            if (EqualsIgnoreCase(c.name, *source->cursor_field)) return c.type;
+                          return std::string("?");
+                        }() + ": " + e.what(),
+                    "SF609", "delete its row from sqlflow_state");
+      throw;
+    }
+    if (null_cursors > 0)
+      ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W604",
+                                        std::to_string(null_cursors) + " row(s) from source '" + source->name +
+                                            "' have a NULL cursor '" + *source->cursor_field + "' and were not loaded",
+                                        ctx.step.pos, {}, {}});
+    staged = CountRows(conn, staging.Sql());
+  }
+
+  std::optional<Watermark> new_watermark;
+  if (incremental) {
+    std::string cursor = QuoteIdent(*source->cursor_field);
+    auto result = conn.Query("SELECT CAST(max(" + cursor + ") AS VARCHAR), typeof(max(" + cursor + ")) FROM " +
+                             staging.Sql());
+    if (!result.IsNull(0, 0)) new_watermark = Watermark{result.GetString(0, 0), result.GetString(1, 0)};
+  }
+
+  MergeMode mode = load.mode == parser::LoadMode::kAppend   ? MergeMode::kAppend
+                   : load.mode == parser::LoadMode::kUpsert ? MergeMode::kUpsert
+                                                            : MergeMode::kReplace;
+  auto [inserted, updated] = MergeStaging(conn, staging, target, mode, load.key, source->name);
+  if (new_watermark) WriteWatermark(conn, state_key, *new_watermark, staged, ctx.options.run_id);
+  StepOutcome outcome;
+  outcome.rows = staged;
+  if (mode == MergeMode::kUpsert)
+    outcome.detail = "inserted " + std::to_string(inserted) + ", updated " + std::to_string(updated);
+  return outcome;
+}
+
+}  // namespace sqlflow::executor

@@ -1,0 +1,87 @@
+// Internal to the executor: what one step's implementation gets, and the table-merge helpers shared by
+// LOAD and CREATE TABLE (LANGUAGE.md §9.4-9.7).
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlflow/common/diagnostic.h"
+#include "sqlflow/engine/database.h"
+#include "sqlflow/executor/executor.h"
+#include "sqlflow/planner/plan.h"
+
+namespace sqlflow::executor {
+
+struct StepContext {
+  engine::Connection& conn;
+  const planner::Plan& plan;
+  const planner::Step& step;
+  const RunOptions& options;
+  std::string temp_dir;                 // per-run temp directory
+  std::atomic<int64_t>& progress_rows;  // rows processed so far, for the progress line
+  std::vector<Diagnostic>& warnings;    // runtime warnings of this step
+  int index = 0;                        // 0-based step index
+};
+
+struct StepOutcome {
+  std::optional<int64_t> rows;  // nullopt = "-"
+  std::string detail;           // verbose-only extra (e.g. inserted/updated counts)
+};
+
+StepOutcome RunLoad(StepContext& ctx);
+StepOutcome RunTransform(StepContext& ctx);
+StepOutcome RunExport(StepContext& ctx);
+StepOutcome RunSql(StepContext& ctx);
+
+// ---- table helpers
+
+struct TableRef {
+  std::string schema;  // "" = main
+  std::string name;
+  std::string Sql() const;      // quoted, schema-qualified when needed
+  std::string Display() const;  // schema.name or name
+};
+TableRef ParseTableRef(const std::string& display);
+
+struct Column {
+  std::string name;
+  std::string type;
+};
+
+// Columns of a table, or nullopt when it does not exist.
+std::optional<std::vector<Column>> DescribeTable(engine::Connection& conn, const TableRef& table);
+int64_t CountRows(engine::Connection& conn, const std::string& table_sql);
+
+enum class MergeMode { kReplace, kAppend, kUpsert };
+
+// Moves the rows of `staging` (a table in the step's transaction) into `target` with the semantics of
+// LANGUAGE.md §9.4/§9.5, then drops `staging`. `batch_name` names the batch in messages (the SOURCE name or
+// "the query"). Throws sqlflow::Error with SF602-SF606. Returns the (inserted, updated) counts for UPSERT.
+std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging, const TableRef& target,
+                                         MergeMode mode, const std::vector<std::string>& keys,
+                                         const std::string& batch_name);
+
+// A fresh staging table name in the target's schema.
+TableRef StagingFor(const TableRef& target, int step_index);
+
+// ---- state (§9.7)
+
+struct StateKey {
+  std::string pipeline;
+  std::string kind;    // source | transform
+  std::string source;  // '' for transforms
+  std::string target;  // lower case
+  std::string cursor;
+};
+struct Watermark {
+  std::string value;
+  std::string type;
+};
+void EnsureStateTable(engine::Connection& conn);
+std::optional<Watermark> ReadWatermark(engine::Connection& conn, const StateKey& key);
+void WriteWatermark(engine::Connection& conn, const StateKey& key, const Watermark& watermark, int64_t rows,
+                    const std::string& run_id);
+
+}  // namespace sqlflow::executor

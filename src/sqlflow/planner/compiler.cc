@@ -1,0 +1,965 @@
+#include "sqlflow/planner/compiler.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "sqlflow/common/redact.h"
+#include "sqlflow/common/text.h"
+#include "sqlflow/connectors/registry/registry.h"
+#include "sqlflow/engine/database.h"
+#include "sqlflow/parser/parser.h"
+#include "sqlflow/planner/sql_analysis.h"
+#include "sqlflow/variables/condition.h"
+#include "sqlflow/variables/substitute.h"
+
+namespace fs = std::filesystem;
+
+namespace sqlflow::planner {
+
+// ------------------------------------------------------------------ pipelines on disk
+
+std::vector<std::string> ListPipelines(const fs::path& root, bool include_hidden) {
+  std::vector<std::string> names;
+  fs::path dir = root / "pipelines";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return names;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    std::string base = it->path().filename().string();
+    if (!include_hidden && (StartsWith(base, "_") || StartsWith(base, "."))) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && it->path().extension() == ".sf") {
+      fs::path rel = fs::relative(it->path(), dir);
+      std::string name = rel.generic_string();
+      names.push_back(name.substr(0, name.size() - 3));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::optional<std::string> ResolvePipelineName(const fs::path& root, const std::string& argument,
+                                               Diagnostics& diagnostics) {
+  std::string name = argument;
+  if (EndsWith(name, ".sf")) name = name.substr(0, name.size() - 3);
+  if (StartsWith(name, "pipelines/")) name = name.substr(10);
+  std::error_code ec;
+  if (!name.empty() && fs::is_regular_file(root / "pipelines" / (name + ".sf"), ec)) return name;
+  auto available = ListPipelines(root);
+  auto& d = diagnostics.Error("SF502", "pipeline '" + argument + "' not found in pipelines/");
+  if (auto suggestion = DidYouMean(name, available)) d.hints.push_back("did you mean '" + *suggestion + "'?");
+  d.hints.push_back("available pipelines: " + (available.empty() ? std::string("(none)") : Join(available, ", ")));
+  return std::nullopt;
+}
+
+// ------------------------------------------------------------------ compilation
+
+namespace {
+
+std::string Slug(const std::string& text) {
+  std::string out;
+  bool pending = false;
+  for (char c : ToLower(text)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (ok) {
+      if (pending && !out.empty()) out += '_';
+      pending = false;
+      out += c;
+    } else {
+      pending = true;
+    }
+  }
+  while (!out.empty() && out.front() == '_') out.erase(out.begin());
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+std::string ExportSlug(const std::string& destination) {
+  std::string path = destination;
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  size_t slash = path.find_last_of('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string lower = ToLower(base);
+  for (const char* ext : {".gz", ".zst"})
+    if (EndsWith(lower, ext)) {
+      base = base.substr(0, base.size() - std::string(ext).size());
+      lower = ToLower(base);
+    }
+  for (const char* ext : {".csv", ".tsv", ".parquet", ".pq", ".json", ".ndjson", ".jsonl"})
+    if (EndsWith(lower, ext)) {
+      base = base.substr(0, base.size() - std::string(ext).size());
+      break;
+    }
+  return base;
+}
+
+// File format and extension helpers for EXPORT type inference (§9.8.1).
+std::optional<std::string> FormatFromType(const std::string& type) {
+  std::string t = ToLower(type);
+  if (t == "csv" || t == "tsv") return "csv";
+  if (t == "parquet" || t == "pq") return "parquet";
+  if (t == "json") return "json";
+  if (t == "ndjson" || t == "jsonl") return "ndjson";
+  return std::nullopt;
+}
+
+std::optional<std::string> FormatFromPath(const std::string& path) {
+  std::string lower = ToLower(path);
+  for (const char* ext : {".gz", ".zst"})
+    if (EndsWith(lower, ext)) lower = lower.substr(0, lower.size() - std::string(ext).size());
+  if (EndsWith(lower, ".csv") || EndsWith(lower, ".tsv")) return "csv";
+  if (EndsWith(lower, ".parquet") || EndsWith(lower, ".pq")) return "parquet";
+  if (EndsWith(lower, ".json")) return "json";
+  if (EndsWith(lower, ".ndjson") || EndsWith(lower, ".jsonl")) return "ndjson";
+  return std::nullopt;
+}
+
+bool IsTsvPath(const std::string& path) {
+  std::string lower = ToLower(path);
+  return EndsWith(lower, ".tsv") || EndsWith(lower, ".tsv.gz") || EndsWith(lower, ".tsv.zst");
+}
+
+struct ActiveStatement {
+  parser::Statement statement;
+  variables::SubstitutedText text;
+  SourcePos pos;  // first token
+};
+
+struct SourceInfo {
+  size_t step_index;
+  SourcePos pos;
+  bool lookback = false;
+  bool incremental = false;
+};
+
+class Compiler {
+ public:
+  Compiler(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources)
+      : request_(request), diagnostics_(diagnostics), sources_(sources) {}
+
+  std::optional<Plan> Run();
+
+ private:
+  void CollectPipelineFacts(const std::vector<parser::Item>& items);
+  void Walk(const std::vector<parser::Item>& items);
+  void HandleStatement(const parser::RawStatement& raw);
+  void BuildStep(ActiveStatement& active);
+  void BuildSource(ActiveStatement& active, const parser::SourceStmt& source);
+  void BuildLoad(ActiveStatement& active, const parser::LoadStmt& load);
+  void BuildTransform(ActiveStatement& active, const parser::CreateStmt& create);
+  void BuildExport(ActiveStatement& active, const parser::ExportStmt& exp);
+  void BuildSql(ActiveStatement& active, const parser::SqlStmt& sql);
+  void CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset, bool macros_allowed);
+  void ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
+                         const std::optional<parser::JsonObject>& object, const project::ConnectorConfig* connector,
+                         SourcePos fallback);
+  void CrossStatementAnalysis();
+  std::string UniqueId(const std::string& kind, const std::string& slug);
+  Step& AddStep(const ActiveStatement& active, std::string kind, std::optional<std::string> target,
+                const std::string& slug);
+
+  const CompileRequest& request_;
+  Diagnostics& diagnostics_;
+  SourceCache& sources_;
+  SqlAnalyzer analyzer_;
+  std::unique_ptr<variables::VariableScope> scope_;
+  std::vector<variables::PipelineReference> all_references_;
+  std::vector<std::pair<std::string, SourcePos>> all_sets_;
+  std::vector<ActiveStatement> active_;
+  std::vector<const ActiveStatement*> step_statements_;
+  bool condition_failed_ = false;
+  bool statement_failed_ = false;
+  Plan plan_;
+  std::set<std::string> used_ids_;
+  std::vector<std::string> secret_values_;
+  std::map<size_t, std::vector<std::string>> sql_creates_;  // step index -> tables a SQL step creates
+};
+
+std::optional<Plan> Compiler::Run() {
+  std::string rel = "pipelines/" + request_.pipeline + ".sf";
+  int errors_before_parse = diagnostics_.ErrorCount();
+  auto tree = parser::ParsePipelineFile(request_.project_root, rel, diagnostics_, sources_);
+  if (!tree) return std::nullopt;
+  bool structural_errors = diagnostics_.ErrorCount() != errors_before_parse;
+
+  CollectPipelineFacts(tree->items);
+  variables::VariableScope::Inputs inputs;
+  inputs.cli = request_.cli_vars;
+  if (request_.profile) inputs.profile = request_.profile->variables;
+  inputs.builtins = request_.builtins;
+  inputs.getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (!value) return std::nullopt;
+    return std::string(value);
+  };
+  inputs.all_references = all_references_;
+  inputs.all_sets = all_sets_;
+  scope_ = std::make_unique<variables::VariableScope>(std::move(inputs));
+
+  plan_.pipeline = request_.pipeline;
+  plan_.file = rel;
+  plan_.builtins = request_.builtins;
+  if (request_.profile) {
+    plan_.profile = request_.profile->name;
+    plan_.engine_mode = request_.profile->engine.mode;
+    if (plan_.engine_mode == "persistent") plan_.engine_path = request_.profile->engine.path;
+  }
+
+  // Structural errors in the file (regions, blocks) make the statement walk unreliable, but every
+  // statement that was delimited is still checked so that all errors are reported in one run.
+  Walk(tree->items);
+  for (auto& active : active_) BuildStep(active);
+  // Cross-statement analysis needs the complete active path: it is skipped when a condition could not be
+  // evaluated (§5.3) or a statement could not be delimited or parsed (it would only report follow-on errors).
+  if (!condition_failed_ && !structural_errors && !statement_failed_) CrossStatementAnalysis();
+  plan_.variables = scope_->Used();
+  for (const auto& d : diagnostics_.All())
+    if (d.severity == Severity::kWarning) plan_.warnings.push_back(d);
+  if (diagnostics_.HasErrors()) return std::nullopt;
+  return std::move(plan_);
+}
+
+void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
+  for (const auto& item : items) {
+    if (const auto* raw = std::get_if<parser::RawStatement>(&item.node)) {
+      for (const auto& ref : variables::FindReferences(raw->file->text(), raw->begin, raw->end))
+        all_references_.push_back({ref.name, ref.default_value, raw->file->Pos(ref.begin, ref.end - ref.begin)});
+      std::string_view text = raw->text();
+      if (parser::FirstWord(text) == "SET") {
+        std::vector<std::string> words;
+        std::string rest = Trim(text.substr(3));
+        size_t end = 0;
+        while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_')) ++end;
+        std::string name = rest.substr(0, end);
+        std::string upper = ToUpper(name);
+        if (!name.empty() && upper != "GLOBAL" && upper != "SESSION" && upper != "LOCAL" && upper != "VARIABLE")
+          all_sets_.push_back({name, raw->file->Pos(raw->begin)});
+      }
+    } else {
+      const auto& block = std::get<parser::IfBlock>(item.node);
+      for (const auto& branch : block.branches) {
+        if (branch.condition) {
+          const auto& c = *branch.condition;
+          for (const auto& ref : variables::FindReferences(c.file->text(), c.begin, c.end))
+            all_references_.push_back({ref.name, ref.default_value, c.file->Pos(ref.begin, ref.end - ref.begin)});
+        }
+        CollectPipelineFacts(branch.items);
+      }
+    }
+  }
+}
+
+void Compiler::Walk(const std::vector<parser::Item>& items) {
+  for (const auto& item : items) {
+    if (const auto* raw = std::get_if<parser::RawStatement>(&item.node)) {
+      HandleStatement(*raw);
+      continue;
+    }
+    const auto& block = std::get<parser::IfBlock>(item.node);
+    for (const auto& branch : block.branches) {
+      if (!branch.condition) {
+        Walk(branch.items);
+        break;
+      }
+      const auto& c = *branch.condition;
+      SourceFilePtr file = c.file;
+      variables::Resolver resolver = [&, file](const variables::VarRef& ref, size_t offset) {
+        return scope_->Resolve(ref, file->Pos(offset, ref.end - ref.begin), diagnostics_);
+      };
+      auto result = variables::EvaluateCondition(c.file, c.begin, c.end, resolver, diagnostics_);
+      if (!result) {
+        condition_failed_ = true;
+        break;
+      }
+      plan_.conditions.push_back({c.file->path(), c.file->Line(c.begin), std::string(c.text()), *result});
+      if (*result) {
+        Walk(branch.items);
+        break;
+      }
+    }
+  }
+}
+
+void Compiler::HandleStatement(const parser::RawStatement& raw) {
+  int errors_before = diagnostics_.ErrorCount();
+  SourceFilePtr file = raw.file;
+  variables::Resolver resolver = [&, file](const variables::VarRef& ref, size_t offset) {
+    return scope_->Resolve(ref, file->Pos(offset, ref.end - ref.begin), diagnostics_);
+  };
+  variables::SubstitutedText text = variables::Substitute(raw.file, raw.begin, raw.end, resolver);
+  if (diagnostics_.ErrorCount() != errors_before) {  // undefined variables: parsing would only add noise
+    statement_failed_ = true;
+    return;
+  }
+  auto statement = parser::ParseStatement(text, diagnostics_);
+  if (!statement) {
+    statement_failed_ = true;
+    return;
+  }
+  if (const auto* set = std::get_if<parser::SetStmt>(&*statement)) {
+    scope_->Set(set->name.text, set->value, text.Pos(set->name.offset, set->name.length));
+    return;
+  }
+  SourcePos pos = raw.file->Pos(raw.begin, parser::FirstWord(raw.text()).size());
+  active_.push_back({std::move(*statement), std::move(text), pos});
+}
+
+std::string Compiler::UniqueId(const std::string& kind, const std::string& slug) {
+  std::string base = kind + "_" + (slug.empty() ? "stmt" : slug);
+  std::string id = base;
+  for (int n = 2; used_ids_.count(id); ++n) id = base + "_" + std::to_string(n);
+  used_ids_.insert(id);
+  return id;
+}
+
+Step& Compiler::AddStep(const ActiveStatement& active, std::string kind, std::optional<std::string> target,
+                        const std::string& slug) {
+  Step step;
+  std::string id_kind = kind;
+  step.id = UniqueId(id_kind, Slug(slug));
+  step.kind = std::move(kind);
+  step.pos = active.pos;
+  step.target = std::move(target);
+  plan_.steps.push_back(std::move(step));
+  step_statements_.push_back(&active);
+  return plan_.steps.back();
+}
+
+void Compiler::BuildStep(ActiveStatement& active) {
+  std::visit(
+      [&](auto& stmt) {
+        using T = std::decay_t<decltype(stmt)>;
+        if constexpr (std::is_same_v<T, parser::SourceStmt>) BuildSource(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::LoadStmt>) BuildLoad(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::CreateStmt>) BuildTransform(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::ExportStmt>) BuildExport(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::SqlStmt>) BuildSql(active, stmt);
+      },
+      active.statement);
+}
+
+void Compiler::ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
+                                 const std::optional<parser::JsonObject>& object,
+                                 const project::ConnectorConfig* connector, SourcePos fallback) {
+  for (const auto& issue : issues) {
+    SourcePos pos = fallback;
+    bool in_object = false;
+    if (object && !issue.key.empty()) {
+      for (const auto& [key, offset] : object->key_offsets) {
+        if (key == issue.key) {
+          pos = active.text.Pos(offset, key.size() + 2);
+          in_object = true;
+          break;
+        }
+      }
+    }
+    if (!in_object && connector && !issue.key.empty()) {
+      auto it = connector->param_scalars.find(issue.key);
+      pos = it != connector->param_scalars.end() ? it->second.pos : connector->pos;
+    }
+    Diagnostic d;
+    d.severity = issue.severity;
+    d.code = issue.code;
+    d.message = issue.message;
+    d.pos = pos;
+    d.hints = issue.hints;
+    diagnostics_.Add(std::move(d));
+  }
+}
+
+void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& source) {
+  const auto& registries = connectors::BuiltinRegistries();
+  SourceDetail detail;
+  detail.name = source.name.text;
+  const connectors::ConnectorTypeInfo* info = nullptr;
+  const project::ConnectorConfig* connector = nullptr;
+  nlohmann::ordered_json merged = nlohmann::ordered_json::object();
+  int errors_before = diagnostics_.ErrorCount();
+
+  if (source.type) {
+    info = registries.sources.Find(source.type->text);
+    if (!info) {
+      auto& d = diagnostics_.Error("SF401", "unknown connector type '" + source.type->text + "'",
+                                   active.text.Pos(source.type->offset, source.type->length));
+      auto names = registries.sources.CanonicalNames();
+      if (auto s = DidYouMean(source.type->text, names)) d.hints.push_back("did you mean '" + *s + "'?");
+      d.hints.push_back("known types: " + Join(names, ", "));
+    }
+    if (source.params) merged = source.params->value;
+  } else if (source.connector) {
+    SourcePos conn_pos = active.text.Pos(source.connector->offset, source.connector->length);
+    if (request_.profile) connector = request_.profile->FindConnector(source.connector->text);
+    if (!connector) {
+      std::string profile_name = request_.profile ? request_.profile->name : "";
+      auto& d = diagnostics_.Error("SF407", "unknown connector '" + source.connector->text + "' in profile '" +
+                                                profile_name + "'",
+                                   conn_pos);
+      std::vector<std::string> names;
+      if (request_.profile)
+        for (const auto& c : request_.profile->connectors) names.push_back(c.name);
+      if (auto s = DidYouMean(source.connector->text, names)) d.hints.push_back("did you mean '" + *s + "'?");
+      d.hints.push_back("available connectors: " + (names.empty() ? std::string("(none)") : Join(names, ", ")));
+    } else {
+      detail.connector = connector->name;
+      info = registries.sources.Find(connector->type);
+      if (!info) {
+        auto& d = diagnostics_.Error("SF401", "unknown connector type '" + connector->type + "'", connector->type_pos);
+        auto names = registries.sources.CanonicalNames();
+        if (auto s = DidYouMean(connector->type, names)) d.hints.push_back("did you mean '" + *s + "'?");
+        d.hints.push_back("known types: " + Join(names, ", "));
+      }
+      merged = connector->params;
+      if (source.params)
+        for (const auto& [key, value] : source.params->value.items()) merged[key] = value;
+      for (const auto& [key, scalar] : connector->unresolved_params) {
+        std::string top = key.substr(0, key.find('.'));
+        bool overridden = source.params && source.params->value.contains(top);
+        if (scalar.unset_env && !overridden)
+          diagnostics_.Error("SF412", "parameter '" + key + "' of connector '" + connector->name +
+                                          "': environment variable " + *scalar.unset_env + " is not set",
+                             scalar.pos)
+              .hints.push_back("set it, add it to .env, or give a default: ${" + *scalar.unset_env + "|<default>}");
+      }
+    }
+  }
+
+  Step& step = AddStep(active, "source", detail.name, detail.name);
+  if (info) {
+    detail.connector_type = info->name;
+    auto validated = connectors::ValidateSourceParams(*info, merged);
+    ReportParamIssues(validated.issues, active, source.params, connector, active.pos);
+    detail.resolved = connectors::WithDefaults(*info, detail.name, validated.canonical);
+    detail.resolved.type = info->name;
+    detail.sync_mode = detail.resolved.GetString("sync_mode", "full_refresh");
+    if (detail.resolved.Has("cursor_field")) detail.cursor_field = detail.resolved.GetString("cursor_field");
+    detail.primary_key = detail.resolved.GetStringList("primary_key");
+    // The plan shows parameters as given, with secrets masked.
+    for (const auto& [key, value] : merged.items()) {
+      if (connectors::IsSecretParam(*info, key)) {
+        if (value.is_string()) secret_values_.push_back(value.get<std::string>());
+        detail.params_as_given[key] = "***";
+      } else {
+        detail.params_as_given[key] = value;
+      }
+    }
+  } else {
+    detail.params_as_given = merged;
+  }
+  (void)errors_before;
+  step.detail = std::move(detail);
+}
+
+void Compiler::BuildLoad(ActiveStatement& active, const parser::LoadStmt& load) {
+  LoadDetail detail;
+  detail.table = load.table.Display();
+  detail.source = load.source.text;
+  detail.mode = load.mode;
+  for (const auto& k : load.key) detail.key.push_back(k.text);
+  if (ToLower(load.table.name.text) == "sqlflow_state")
+    diagnostics_.Error("SF308",
+                       "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
+                       "CREATE TABLE",
+                       active.text.Pos(load.table.offset, load.table.length));
+  Step& step = AddStep(active, "load", detail.table, detail.table);
+  std::string key = TableKey(load.table.schema ? load.table.schema->text : "", load.table.name.text);
+  step.writes.push_back(key);
+  step.detail = std::move(detail);
+}
+
+void Compiler::CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset,
+                          bool macros_allowed) {
+  auto macros = FindTimeMacros(query);
+  if (!macros_allowed) {
+    for (const auto& macro : macros) {
+      size_t at = ToLower(query).find(macro);
+      diagnostics_.Error("SF206", "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
+                         active.text.Pos(offset + (at == std::string::npos ? 0 : at), macro.size()));
+    }
+  }
+  std::string checked = macros.empty() ? query
+                                        : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
+                                                            "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
+  if (auto error = analyzer_.ParseError(checked)) {
+    diagnostics_.Error("SF121", "SQL syntax error: " + *error, active.text.Pos(offset, 1));
+  }
+}
+
+void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt& create) {
+  TransformDetail detail;
+  detail.table = create.table.Display();
+  detail.mode = create.mode;
+  detail.or_replace = create.or_replace;
+  for (const auto& k : create.key) detail.key.push_back(k.text);
+  if (create.incremental_by) detail.incremental_by = create.incremental_by->text;
+  if (create.lookback) detail.lookback = create.lookback->Normalized();
+  detail.sql = create.query;
+  if (ToLower(create.table.name.text) == "sqlflow_state")
+    diagnostics_.Error("SF308",
+                       "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
+                       "CREATE TABLE",
+                       active.text.Pos(create.table.offset, create.table.length));
+  bool incremental = create.mode == parser::CreateMode::kIncremental;
+  CheckQuery(active, create.query, create.query_offset, incremental);
+  Step& step = AddStep(active, "transform", detail.table, detail.table);
+  std::string key = TableKey(create.table.schema ? create.table.schema->text : "", create.table.name.text);
+  std::string analyzed = incremental ? ReplaceTimeMacros(create.query, "DATE '2000-01-01'", "DATE '2000-01-01'",
+                                                         "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'")
+                                     : create.query;
+  step.reads = analyzer_.AnalyzeQuery(analyzed).reads;
+  step.writes.push_back(key);
+  step.detail = std::move(detail);
+}
+
+void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& exp) {
+  const auto& registries = connectors::BuiltinRegistries();
+  ExportDetail detail;
+  detail.sql = exp.query;
+  if (exp.options) detail.options_as_given = exp.options->value;
+  SourcePos dest_pos = active.text.Pos(exp.destination_offset, exp.destination_length);
+  const connectors::ConnectorTypeInfo* info = nullptr;
+  const project::ConnectorConfig* connector = nullptr;
+  nlohmann::ordered_json merged = detail.options_as_given;
+  std::string target;
+  std::string slug;
+  bool ok = true;
+
+  if (exp.destination_is_connector) {
+    if (request_.profile) connector = request_.profile->FindConnector(exp.destination);
+    if (!connector) {
+      std::string profile_name = request_.profile ? request_.profile->name : "";
+      auto& d = diagnostics_.Error("SF407", "unknown connector '" + exp.destination + "' in profile '" + profile_name + "'",
+                                   dest_pos);
+      std::vector<std::string> names;
+      if (request_.profile)
+        for (const auto& c : request_.profile->connectors) names.push_back(c.name);
+      if (auto s = DidYouMean(exp.destination, names)) d.hints.push_back("did you mean '" + *s + "'?");
+      d.hints.push_back("available connectors: " + (names.empty() ? std::string("(none)") : Join(names, ", ")));
+      ok = false;
+    } else {
+      detail.connector = connector->name;
+      info = registries.destinations.Find(connector->type);
+      const auto* source_info = registries.sources.Find(connector->type);
+      std::string type_name = source_info ? source_info->name : connector->type;
+      if (!info) {
+        diagnostics_.Error("SF411", "connector '" + connector->name + "' of type " + type_name +
+                                        " cannot be an EXPORT destination",
+                           dest_pos);
+        ok = false;
+      } else {
+        if (exp.type && registries.destinations.Find(exp.type->text) != info) {
+          diagnostics_.Error("SF410", "TYPE " + ToUpper(exp.type->text) + " does not match connector '" +
+                                          connector->name + "' of type " + info->name,
+                             active.text.Pos(exp.type->offset, exp.type->length));
+          ok = false;
+        }
+        merged = connector->params;
+        if (exp.options)
+          for (const auto& [key, value] : exp.options->value.items()) merged[key] = value;
+        if (!merged.contains("table") && !merged.contains("table_name")) {
+          if (exp.table) merged["table"] = exp.table->Display();
+          else {
+            diagnostics_.Error("SF411", "EXPORT to connector '" + connector->name + "' requires option \"table\"",
+                               dest_pos);
+            ok = false;
+          }
+        }
+        detail.format = info->name;
+        detail.destination_type = info->name;
+      }
+    }
+  } else {
+    detail.destination = exp.destination;
+    detail.directory_target = EndsWith(exp.destination, "/");
+    std::optional<std::string> type_format;
+    if (exp.type) {
+      type_format = FormatFromType(exp.type->text);
+      bool is_s3_type = EqualsIgnoreCase(exp.type->text, "s3");
+      if (!type_format && !(is_s3_type && StartsWith(exp.destination, "s3://"))) {
+        diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +
+                                        "'; add TYPE CSV, PARQUET, JSON or NDJSON",
+                           active.text.Pos(exp.type->offset, exp.type->length));
+        ok = false;
+      }
+    }
+    std::optional<std::string> path_format = FormatFromPath(exp.destination);
+    std::optional<std::string> format = type_format;
+    if (!format && StartsWith(exp.destination, "s3://") && merged.contains("format") && merged["format"].is_string())
+      format = FormatFromType(merged["format"].get<std::string>());
+    if (!format) format = path_format;
+    if (ok && !format) {
+      diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +
+                                      "'; add TYPE CSV, PARQUET, JSON or NDJSON",
+                         dest_pos);
+      ok = false;
+    }
+    if (ok && type_format && path_format && *type_format != *path_format) {
+      std::string ext = exp.destination.substr(exp.destination.find_last_of('.'));
+      diagnostics_.Warning("W403", "destination extension '" + ext + "' does not match TYPE " + ToUpper(exp.type->text),
+                           dest_pos);
+    }
+    if (format) {
+      detail.format = *format;
+      std::string registry_type = StartsWith(exp.destination, "s3://") ? "s3" : (*format == "ndjson" ? "json" : *format);
+      info = registries.destinations.Find(registry_type);
+      detail.destination_type = registry_type;
+      bool tsv = (exp.type && EqualsIgnoreCase(exp.type->text, "tsv")) || (!exp.type && IsTsvPath(exp.destination));
+      if (tsv && *format == "csv" && !merged.contains("delimiter") && !merged.contains("sep")) {
+        detail.resolved.values["delimiter"] = "\t";
+      }
+    }
+  }
+
+  if (ok && info) {
+    auto validated = connectors::ValidateExportOptions(*info, detail.format, merged, detail.directory_target);
+    ReportParamIssues(validated.issues, active, exp.options, connector, dest_pos);
+    nlohmann::ordered_json preset = detail.resolved.values;
+    detail.resolved = connectors::WithDefaults(*info, exp.destination, validated.canonical);
+    for (const auto& [key, value] : preset.items())
+      if (!validated.canonical.contains(key)) detail.resolved.values[key] = value;
+    detail.mode = detail.resolved.GetString("mode", "replace");
+    detail.keys = detail.resolved.GetStringList("keys");
+    for (const auto& [key, value] : detail.options_as_given.items())
+      if (connectors::IsSecretParam(*info, key)) {
+        if (value.is_string()) secret_values_.push_back(value.get<std::string>());
+        detail.options_as_given[key] = "***";
+      }
+  }
+
+  if (detail.connector) {
+    std::string table = merged.contains("table") && merged["table"].is_string() ? merged["table"].get<std::string>()
+                                                                                : "";
+    target = *detail.connector + ":" + table;
+    slug = *detail.connector + "_" + table;
+  } else {
+    target = exp.destination;
+    slug = ExportSlug(exp.destination);
+  }
+  CheckQuery(active, exp.query, exp.query_offset, false);
+  Step& step = AddStep(active, "export", target, slug);
+  step.reads = analyzer_.AnalyzeQuery(exp.query).reads;
+  step.detail = std::move(detail);
+}
+
+void Compiler::BuildSql(ActiveStatement& active, const parser::SqlStmt& sql) {
+  SqlDetail detail;
+  detail.sql = sql.sql;
+  std::string first = parser::FirstWord(sql.sql);
+  std::string upper = ToUpper(sql.sql.substr(0, 64));
+  detail.autocommit = first == "ATTACH" || first == "DETACH" || first == "CHECKPOINT" || first == "VACUUM" ||
+                      ((first == "EXPORT" || first == "IMPORT") && upper.find("DATABASE") != std::string::npos);
+  auto macros = FindTimeMacros(sql.sql);
+  for (const auto& macro : macros)
+    diagnostics_.Error("SF206", "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
+                       active.pos);
+  if (auto error = analyzer_.ParseError(sql.sql)) {
+    auto& d = diagnostics_.Error("SF121", "SQL syntax error: " + *error, active.pos);
+    static const std::vector<std::string> kKeywords = {"SOURCE", "LOAD", "EXPORT", "INCLUDE"};
+    if (auto s = DidYouMean(first, kKeywords); s && *s != first) d.hints.push_back("did you mean " + *s + "?");
+    // A line inside the statement that starts with a DSL keyword usually means a missing ';' before it.
+    std::vector<std::string> lines = Split(sql.sql, '\n');
+    for (size_t i = 1; i < lines.size(); ++i) {
+      std::string word = parser::FirstWord(lines[i]);
+      if (word == "SOURCE" || word == "LOAD" || word == "EXPORT" || word == "INCLUDE" || word == "CREATE") {
+        d.hints.push_back("is a ';' missing at the end of line " + std::to_string(active.pos.line + i - 1) + "?");
+        break;
+      }
+    }
+  }
+  TableUse use = analyzer_.AnalyzeStatement(sql.sql);
+  std::optional<std::string> target;
+  if (!use.writes.empty()) target = use.writes.front();
+  Step& step = AddStep(active, "sql", target, target.value_or("stmt"));
+  step.reads = use.reads;
+  step.writes = use.writes;
+  step.detail = std::move(detail);
+  sql_creates_[plan_.steps.size() - 1] = use.creates;
+}
+
+// Cross-statement rules of §6.3 over the active path.
+void Compiler::CrossStatementAnalysis() {
+  auto& steps = plan_.steps;
+  const size_t n = steps.size();
+  std::map<std::string, SourceInfo> sources;  // lower-cased source name -> first definition
+  std::vector<std::string> source_names;
+  std::map<std::string, std::vector<size_t>> creators;  // table -> steps that create it, in order
+  std::map<std::string, bool> created_by_create;        // table -> created by a CREATE TABLE (DSL or SQL)
+
+  // Sources that are defined anywhere (for "defined later" notes).
+  std::map<std::string, size_t> all_sources;
+  for (size_t i = 0; i < n; ++i)
+    if (steps[i].kind == "source") all_sources.emplace(ToLower(*steps[i].target), i);
+
+  auto creates = [&](size_t i) -> std::vector<std::string> {
+    const Step& step = steps[i];
+    if (step.kind == "load" || step.kind == "transform") return step.writes;
+    if (step.kind == "sql") {
+      auto it = sql_creates_.find(i);
+      return it == sql_creates_.end() ? std::vector<std::string>{} : it->second;
+    }
+    return {};
+  };
+
+  // Pass 1: sources, duplicates, loads.
+  for (size_t i = 0; i < n; ++i) {
+    Step& step = steps[i];
+    const ActiveStatement& active = *step_statements_[i];
+    if (step.kind == "source") {
+      std::string key = ToLower(*step.target);
+      auto it = sources.find(key);
+      if (it != sources.end()) {
+        const auto& src = std::get<parser::SourceStmt>(active.statement);
+        diagnostics_.Error("SF302", "Duplicate source definition: '" + *step.target + "'",
+                           active.text.Pos(src.name.offset, src.name.length))
+            .notes.push_back("first defined at line " + std::to_string(it->second.pos.line));
+      } else {
+        const auto& detail = std::get<SourceDetail>(step.detail);
+        sources.emplace(key, SourceInfo{i, step.pos, detail.resolved.Has("lookback_window"),
+                                        detail.sync_mode == "incremental"});
+        source_names.push_back(*step.target);
+      }
+    } else if (step.kind == "load") {
+      const auto& load = std::get<parser::LoadStmt>(active.statement);
+      auto& detail = std::get<LoadDetail>(step.detail);
+      auto it = sources.find(ToLower(detail.source));
+      if (it == sources.end()) {
+        auto& d = diagnostics_.Error("SF301", "LOAD references undefined source: '" + detail.source + "'",
+                                     active.text.Pos(load.source.offset, load.source.length));
+        if (auto s = DidYouMean(detail.source, source_names)) d.hints.push_back("did you mean '" + *s + "'?");
+        auto later = all_sources.find(ToLower(detail.source));
+        if (later != all_sources.end())
+          d.notes.push_back("source '" + detail.source + "' is defined later, at line " +
+                            std::to_string(steps[later->second].pos.line));
+      } else {
+        step.depends_on.push_back(steps[it->second.step_index].id);
+        const auto& src = std::get<SourceDetail>(steps[it->second.step_index].detail);
+        if (it->second.lookback && detail.mode != parser::LoadMode::kUpsert)
+          diagnostics_.Error("SF406", "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table,
+                             step.pos);
+        if (src.sync_mode == "incremental" && detail.mode == parser::LoadMode::kReplace)
+          diagnostics_
+              .Warning("W302", "LOAD MODE REPLACE from incremental source '" + detail.source + "': on later runs '" +
+                                   detail.table + "' is replaced by only the new rows",
+                       step.pos)
+              .hints.push_back("use MODE APPEND or MODE UPSERT KEY (...)");
+      }
+      const std::string& table = step.writes.front();
+      if (detail.mode == parser::LoadMode::kReplace && created_by_create[table]) {
+        diagnostics_
+            .Error("SF303", "Duplicate table definition: '" + detail.table + "' is created at line " +
+                                std::to_string(step.pos.line) + " but was already created at line " +
+                                std::to_string(steps[creators[table].back()].pos.line),
+                   active.text.Pos(load.table.offset, load.table.length))
+            .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
+      }
+    } else if (step.kind == "transform") {
+      const auto& create = std::get<parser::CreateStmt>(active.statement);
+      const std::string& table = step.writes.front();
+      if (create.mode == parser::CreateMode::kReplace && !create.or_replace && !creators[table].empty()) {
+        diagnostics_
+            .Error("SF303", "Duplicate table definition: '" + create.table.Display() + "' is created at line " +
+                                std::to_string(step.pos.line) + " but was already created at line " +
+                                std::to_string(steps[creators[table].back()].pos.line),
+                   active.text.Pos(create.table.offset, create.table.length))
+            .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
+      }
+      // APPEND / UPSERT / INCREMENTAL also read their own target when it exists already.
+      if (create.mode != parser::CreateMode::kReplace && !creators[table].empty())
+        if (std::find(step.reads.begin(), step.reads.end(), table) == step.reads.end()) step.reads.push_back(table);
+    }
+    for (const auto& table : creates(i)) {
+      creators[table].push_back(i);
+      if (step.kind == "transform" || step.kind == "sql") created_by_create[table] = true;
+    }
+  }
+
+  // Pass 2: reads -> edges, unknown tables.
+  std::vector<std::set<size_t>> edges(n);
+  std::vector<std::vector<std::pair<std::string, size_t>>> forward(n);  // (table, creator) forward reads
+  std::vector<std::string> known_tables;
+  for (const auto& [table, list] : creators) known_tables.push_back(table);
+
+  std::set<std::string> persistent_tables;
+  if (request_.profile && request_.profile->engine.mode == "persistent") {
+    std::error_code ec;
+    if (fs::exists(request_.profile->engine.path, ec)) {
+      try {
+        engine::EngineOptions options;
+        options.path = request_.profile->engine.path;
+        options.read_only = true;
+        auto db = engine::Database::Open(options);
+        engine::Connection conn(*db);
+        auto result = conn.Query(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name = "
+            "current_database()");
+        for (uint64_t r = 0; r < result.row_count(); ++r)
+          persistent_tables.insert(TableKey(result.GetString(0, r), result.GetString(1, r)));
+      } catch (...) {
+        // The check is skipped when the file cannot be opened (e.g. locked by a running pipeline).
+      }
+    }
+  }
+
+  for (size_t i = 0; i < n; ++i) {
+    Step& step = steps[i];
+    const ActiveStatement& active = *step_statements_[i];
+    for (const auto& table : step.reads) {
+      auto it = creators.find(table);
+      std::optional<size_t> earlier;
+      std::vector<size_t> later;
+      if (it != creators.end()) {
+        for (size_t c : it->second) {
+          if (c < i) earlier = c;
+          else if (c > i) later.push_back(c);
+        }
+      }
+      if (earlier) {
+        edges[i].insert(*earlier);
+        continue;
+      }
+      if (!later.empty()) {
+        for (size_t c : later) {
+          edges[i].insert(c);
+          forward[i].push_back({table, c});
+        }
+        continue;
+      }
+      if (persistent_tables.count(table) || table == "sqlflow_state") continue;
+      if (sources.count(table)) {
+        diagnostics_.Error("SF307", "'" + table + "' is a SOURCE, not a table", active.pos)
+            .hints.push_back("load it first: LOAD " + table + " FROM " + table + ";");
+        continue;
+      }
+      std::optional<std::string> typo;
+      if (table.size() >= 4) {
+        std::vector<std::string> candidates = known_tables;
+        for (const auto& s : source_names) candidates.push_back(ToLower(s));
+        size_t best = 100;
+        for (const auto& k : candidates) {
+          size_t d = Levenshtein(table, k);
+          bool close = d >= 1 && d <= 2;
+          auto affix = [](const std::string& longer, const std::string& shorter) {
+            if (longer.size() <= shorter.size() || longer.size() - shorter.size() > 10) return false;
+            if (StartsWith(longer, shorter) && longer[shorter.size()] == '_') return true;
+            if (EndsWith(longer, shorter) && longer[longer.size() - shorter.size() - 1] == '_') return true;
+            return false;
+          };
+          if (close || affix(table, k) || affix(k, table)) {
+            size_t score = close ? d : 3;
+            if (!typo || score < best || (score == best && k < *typo)) {
+              typo = k;
+              best = score;
+            }
+          }
+        }
+      }
+      if (typo) {
+        diagnostics_.Error("SF306", "table '" + table + "' is not defined; did you mean '" + *typo + "'?", active.pos);
+      } else {
+        diagnostics_.Warning("W301", "table '" + table + "' is not created by this pipeline; it must already exist "
+                                     "in the database",
+                             active.pos);
+      }
+    }
+  }
+
+  // Cycles (SF305) and forward reads (SF304).
+  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+  std::vector<size_t> stack;
+  std::set<size_t> in_cycle;
+  std::set<std::string> reported_cycles;
+  std::function<void(size_t)> dfs = [&](size_t v) {
+    state[v] = 1;
+    stack.push_back(v);
+    for (size_t w : edges[v]) {
+      if (w == v) continue;
+      if (state[w] == 0) {
+        dfs(w);
+      } else if (state[w] == 1) {
+        auto start = std::find(stack.begin(), stack.end(), w);
+        std::vector<size_t> cycle(start, stack.end());
+        for (size_t c : cycle) in_cycle.insert(c);
+        std::sort(cycle.begin(), cycle.end());
+        std::vector<std::string> tables;
+        for (size_t c : cycle)
+          for (const auto& t : creates(c)) tables.push_back(t);
+        if (tables.empty()) continue;
+        // Order: the earliest statement first, then following the dependency edges.
+        std::string message = "Circular dependency detected: " + Join(tables, " -> ") + " -> " + tables.front();
+        if (reported_cycles.insert(message).second)
+          diagnostics_.Error("SF305", message, steps[cycle.front()].pos);
+      }
+    }
+    stack.pop_back();
+    state[v] = 2;
+  };
+  for (size_t i = 0; i < n; ++i)
+    if (state[i] == 0) dfs(i);
+  for (size_t i = 0; i < n; ++i) {
+    if (in_cycle.count(i)) continue;
+    for (const auto& [table, creator] : forward[i]) {
+      if (in_cycle.count(creator)) continue;
+      diagnostics_.Error("SF304", "table '" + table + "' is used at line " + std::to_string(steps[i].pos.line) +
+                                      " before it is created at line " + std::to_string(steps[creator].pos.line),
+                         steps[i].pos);
+      break;
+    }
+  }
+
+  // W303: one destination written by several EXPORTs.
+  std::map<std::string, std::vector<size_t>> destinations;
+  for (size_t i = 0; i < n; ++i)
+    if (steps[i].kind == "export" && steps[i].target) destinations[*steps[i].target].push_back(i);
+  for (const auto& [dest, list] : destinations) {
+    if (list.size() < 2) continue;
+    std::vector<std::string> lines;
+    for (size_t i : list) lines.push_back(std::to_string(steps[i].pos.line));
+    diagnostics_.Warning("W303", "'" + dest + "' is written by more than one EXPORT (lines " + Join(lines, ", ") +
+                                     "); the last one wins",
+                         steps[list.back()].pos);
+  }
+
+  // depends_on (§6.3 rule 7).
+  for (size_t i = 0; i < n; ++i) {
+    Step& step = steps[i];
+    std::set<size_t> deps;
+    auto latest_writer = [&](const std::string& table) -> std::optional<size_t> {
+      for (size_t k = i; k-- > 0;)
+        if (std::find(steps[k].writes.begin(), steps[k].writes.end(), table) != steps[k].writes.end()) return k;
+      return std::nullopt;
+    };
+    if (step.kind == "load") {
+      if (auto w = latest_writer(step.writes.front())) deps.insert(*w);
+    } else {
+      for (const auto& table : step.reads)
+        if (auto w = latest_writer(table)) deps.insert(*w);
+    }
+    std::vector<std::string> ids = step.depends_on;  // the LOAD's source, already set
+    std::set<std::string> seen(ids.begin(), ids.end());
+    std::vector<std::pair<size_t, std::string>> ordered;
+    for (const auto& id : ids)
+      for (size_t k = 0; k < n; ++k)
+        if (steps[k].id == id) ordered.push_back({k, id});
+    for (size_t k : deps)
+      if (!seen.count(steps[k].id)) ordered.push_back({k, steps[k].id});
+    std::sort(ordered.begin(), ordered.end());
+    step.depends_on.clear();
+    for (const auto& [k, id] : ordered)
+      if (std::find(step.depends_on.begin(), step.depends_on.end(), id) == step.depends_on.end())
+        step.depends_on.push_back(id);
+  }
+}
+
+}  // namespace
+
+std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources) {
+  Compiler compiler(request, diagnostics, sources);
+  return compiler.Run();
+}
+
+}  // namespace sqlflow::planner

@@ -1,0 +1,46 @@
+// Compilation (LANGUAGE.md §6): parse, resolve variables and IF branches, validate every statement and the
+// cross-statement rules, and build the plan. Nothing is read from data sources or written.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sqlflow/common/diagnostic.h"
+#include "sqlflow/planner/plan.h"
+#include "sqlflow/project/profile.h"
+
+namespace sqlflow::planner {
+
+struct CompileRequest {
+  std::filesystem::path project_root;  // the process has already chdir'ed here
+  std::string pipeline;                // name without .sf (may contain '/')
+  const project::Profile* profile = nullptr;
+  std::vector<std::pair<std::string, std::string>> cli_vars;
+  std::map<std::string, std::string> builtins;
+};
+
+// Returns the plan, or nullopt when errors were added to `diagnostics`. Warnings are added to
+// `diagnostics` too (and copied into the plan).
+std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources);
+
+// Pipelines under pipelines/ (names without .sf, sorted). With `include_hidden`, files and directories
+// starting with '_' or '.' are included.
+std::vector<std::string> ListPipelines(const std::filesystem::path& root, bool include_hidden = false);
+
+// Normalises a pipeline argument (drops a trailing .sf) and checks it exists: SF502 with the list.
+std::optional<std::string> ResolvePipelineName(const std::filesystem::path& root, const std::string& argument,
+                                               Diagnostics& diagnostics);
+
+// Tables read and written by one SQL text, from DuckDB's parse tree (json_serialize_sql) for queries and
+// from the statement's leading keywords for DDL/DML. Names are lower-cased; catalog-qualified names and
+// information_schema / pg_catalog are dropped.
+struct TableRefs {
+  std::vector<std::string> reads;
+  std::vector<std::string> writes;   // created or modified
+  std::vector<std::string> creates;  // subset of writes that the statement creates
+};
+class TableExtractor;
+
+}  // namespace sqlflow::planner

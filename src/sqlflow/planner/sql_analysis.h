@@ -1,0 +1,58 @@
+// SQL text analysis the planner and executor need without running anything: which tables a statement
+// reads and writes (from DuckDB's own parse tree), parse checks, and INCREMENTAL time macros.
+//
+// A SqlAnalyzer owns a private in-memory DuckDB used only for parsing; it is cheap to create once per
+// compilation and is not thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sqlflow::engine {
+class Database;
+class Connection;
+}  // namespace sqlflow::engine
+
+namespace sqlflow::planner {
+
+struct TableUse {
+  std::vector<std::string> reads;    // lower-cased, "schema.table" unless schema is main
+  std::vector<std::string> writes;   // created or modified
+  std::vector<std::string> creates;  // created by this statement (subset of writes)
+  bool analyzed = true;              // false when the statement could not be analysed
+};
+
+class SqlAnalyzer {
+ public:
+  SqlAnalyzer();
+  ~SqlAnalyzer();
+  SqlAnalyzer(const SqlAnalyzer&) = delete;
+  SqlAnalyzer& operator=(const SqlAnalyzer&) = delete;
+
+  // DuckDB's parse error for the text, or nullopt (parse only, no binding).
+  std::optional<std::string> ParseError(const std::string& sql);
+  // Tables read by a query (SELECT / WITH / FROM / VALUES / '('), CTE names and table functions excluded.
+  TableUse AnalyzeQuery(const std::string& query);
+  // Tables read and written by a SQL pass-through statement.
+  TableUse AnalyzeStatement(const std::string& sql);
+  // True when DuckDB accepts the type string (`number` is accepted as DOUBLE).
+  bool IsValidType(const std::string& type);
+
+ private:
+  std::unique_ptr<engine::Database> db_;
+  std::unique_ptr<engine::Connection> conn_;
+};
+
+// Normalised table key: lower case, "main." dropped. Empty for names that are never checked
+// (catalog-qualified, information_schema, pg_catalog, file names).
+std::string TableKey(const std::string& schema, const std::string& name);
+
+// Time macros (§9.6.1) found in `sql` outside strings and comments, as whole words, case-insensitively.
+std::vector<std::string> FindTimeMacros(const std::string& sql);
+// Replaces the macros with the given SQL literals.
+std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_date, const std::string& end_date,
+                              const std::string& start_dt, const std::string& end_dt);
+
+}  // namespace sqlflow::planner
