@@ -43,8 +43,8 @@ struct ReadRequest {
 // What the executor offers a read. The connection belongs to the pipeline database and is inside the
 // step's transaction; a source may use it for metadata queries (DESCRIBE, sniff_csv) but must not commit.
 struct ReadContext {
-  std::string source_name;     // the SOURCE name, for messages
-  std::string run_temp_dir;    // per-run temp directory (created)
+  std::string source_name;   // the SOURCE name, for messages
+  std::string run_temp_dir;  // per-run temp directory (created)
   engine::Connection* connection = nullptr;
 };
 
@@ -53,16 +53,23 @@ struct ReadContext {
 // (or CREATE TABLE ... AS the same). `table_function` is complete SQL, e.g.
 //   read_csv(['data/a.csv'], header = true, delim = ',', ...)
 struct FileScan {
-  std::string reader;          // read_csv | read_parquet | read_json
+  std::string reader;  // read_csv | read_parquet | read_json
   std::vector<std::string> files;
   std::string table_function;  // complete call
   std::string select_list = "*";
-  std::string where;           // without WHERE; empty = none
+  std::string where;                                 // without WHERE; empty = none
   std::map<std::string, std::string> display_names;  // local file -> name shown in `filename`
   // CSV only: a header field count to compare against the scan's columns (extra fields are an error).
   std::optional<int64_t> expected_columns;
   bool collect_rejects = false;  // ignore_errors: report rejected rows at End
   std::optional<int64_t> max_rejected_rows;
+  // Added. CSV with collect_rejects: the scan passes store_rejects with these temp table names (DuckDB's
+  // reject_errors / reject_scans layout) on the connection that runs it; the executor reads them after the
+  // INSERT (count, first 5 by line: line, column_name, error_type, csv_line) and drops both tables.
+  std::string rejects_table;
+  std::string rejects_scan;
+  // Added: ReadRequest::limit, to be applied as LIMIT by the executor.
+  std::optional<int64_t> limit;
 };
 
 struct EndInfo {
@@ -73,11 +80,11 @@ struct EndInfo {
 struct ReadEvent {
   enum class Kind { kSchema, kBatch, kFileScan, kReset, kEnd };
   Kind kind = Kind::kEnd;
-  Schema schema;                         // kSchema
+  Schema schema;                          // kSchema
   std::vector<engine::DataChunk> chunks;  // kBatch: chunks typed per the latest schema
-  FileScan scan;                         // kFileScan
-  std::string reason;                    // kReset
-  EndInfo end;                           // kEnd
+  FileScan scan;                          // kFileScan
+  std::string reason;                     // kReset
+  EndInfo end;                            // kEnd
 };
 
 struct ReadStats {

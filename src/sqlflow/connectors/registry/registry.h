@@ -22,7 +22,15 @@
 namespace sqlflow::connectors {
 
 enum class ParamType {
-  kString, kInteger, kNumber, kBoolean, kObject, kArrayOfStrings, kStringOrArray, kObjectMap, kJson,
+  kString,
+  kInteger,
+  kNumber,
+  kBoolean,
+  kObject,
+  kArrayOfStrings,
+  kStringOrArray,
+  kObjectMap,
+  kJson,
 };
 
 struct ParamSpec {
@@ -32,10 +40,14 @@ struct ParamSpec {
   bool required = false;
   std::optional<nlohmann::ordered_json> default_value;
   bool secret = false;
-  std::vector<std::string> enum_values;  // canonical allowed values
+  std::vector<std::string> enum_values;                           // canonical allowed values
   std::vector<std::pair<std::string, std::string>> enum_aliases;  // accepted spelling -> canonical value
   std::optional<double> min, max;
   std::string description;
+  // Added: `min` is exclusive ("> 0" rather than ">= 0").
+  bool exclusive_min = false;
+  // Added: overrides the generated Type cell of the docs table (e.g. "string or number" for kJson params).
+  std::string type_label;
 };
 
 struct Constraint {
@@ -74,6 +86,9 @@ struct ConnectorTypeInfo {
   Capabilities capabilities;
   std::function<std::unique_ptr<Source>()> make_source;            // source registry entries
   std::function<std::unique_ptr<Destination>()> make_destination;  // destination registry entries
+  // Added: parameters of the other side that get a specific SF406 message instead of SF402 on this side,
+  // e.g. postgres source: replace_strategy -> "'replace_strategy' is only valid on a destination".
+  std::vector<std::pair<std::string, std::string>> other_side_params;
 };
 
 class Registry {
@@ -95,6 +110,17 @@ struct Registries {
 
 // The process-wide registries with every built-in connector registered (first call registers).
 const Registries& BuiltinRegistries();
+// Registers every built-in connector into `registries` (BuiltinRegistries calls it once). Throws
+// Error(kInternal) on a duplicate name or alias.
+void RegisterBuiltinConnectors(Registries& registries);
+
+// Parameters implied by the spelling of a type alias (CONNECTORS.md §1.8): `tsv` -> {"delimiter": "\t"},
+// `ndjson` / `jsonl` -> {"format": "newline_delimited"}; {} for every other name. The planner merges them
+// as the lowest layer above the registry defaults (registry defaults <- implied <- profile <- PARAMS).
+nlohmann::ordered_json AliasImpliedParams(std::string_view type_name);
+
+// Lookup key of a type name: ASCII lower-case with '-' read as '_'.
+std::string NormalizeTypeName(std::string_view name);
 
 struct ValidatedParams {
   nlohmann::ordered_json canonical = nlohmann::ordered_json::object();  // aliases renamed, values coerced
@@ -120,7 +146,8 @@ ResolvedParams WithDefaults(const ConnectorTypeInfo& type, const std::string& na
 bool IsSecretParam(const ConnectorTypeInfo& type, const std::string& name);
 
 // `sqlflow connect describe TYPE --format text|markdown|json`.
-std::string DescribeType(const Registries& registries, const std::string& canonical_name, const std::string& format);
+std::string DescribeType(const Registries& registries, const std::string& canonical_name,
+                         const std::string& format);
 // The parameter table of one side as generated markdown (the text between the params markers in
 // SOURCE.md / DESTINATION.md).
 std::string ParamsMarkdown(const ConnectorTypeInfo& type);

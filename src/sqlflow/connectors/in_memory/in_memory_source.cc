@@ -1,0 +1,164 @@
+#include <atomic>
+#include <chrono>
+
+#include "sqlflow/common/error.h"
+#include "sqlflow/common/text.h"
+#include "sqlflow/connectors/files/file_source.h"
+#include "sqlflow/connectors/in_memory/in_memory_connector.h"
+#include "sqlflow/connectors/in_memory/in_memory_store.h"
+
+namespace sqlflow::connectors {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Streams one store query: a Schema event, Batch events of about `batch_size` rows, then End.
+class InMemoryReadStream : public ReadStream {
+ public:
+  InMemoryReadStream(std::unique_ptr<engine::Connection> connection, const std::string& sql,
+                     int64_t batch_size)
+      : connection_(std::move(connection)),
+        result_(connection_->Stream(sql)),
+        batch_size_(batch_size > 0 ? batch_size : 10000),
+        started_ms_(NowMs()) {}
+
+  ReadEvent Next() override {
+    if (cancelled_) throw Error(ErrorKind::kCancelled, "read cancelled");
+    ReadEvent event;
+    if (!schema_sent_) {
+      schema_sent_ = true;
+      event.kind = ReadEvent::Kind::kSchema;
+      for (uint64_t i = 0; i < result_.column_count(); ++i) {
+        const std::string type = result_.column_type_name(i);
+        event.schema.push_back({result_.column_name(i), type, true, type});
+      }
+      return event;
+    }
+    if (finished_) return event;  // kEnd
+    int64_t rows = 0;
+    while (rows < batch_size_) {
+      if (cancelled_) throw Error(ErrorKind::kCancelled, "read cancelled");
+      std::optional<engine::DataChunk> chunk = result_.FetchChunk();
+      if (!chunk || chunk->size() == 0) {
+        finished_ = true;
+        break;
+      }
+      rows += static_cast<int64_t>(chunk->size());
+      event.chunks.push_back(std::move(*chunk));
+    }
+    stats_.rows += rows;
+    stats_.elapsed_ms = NowMs() - started_ms_;
+    if (event.chunks.empty()) return ReadEvent{};  // kEnd
+    event.kind = ReadEvent::Kind::kBatch;
+    return event;
+  }
+
+  void Cancel() override {
+    cancelled_ = true;
+    connection_->Interrupt();
+  }
+
+  ReadStats Stats() const override { return stats_; }
+
+ private:
+  std::unique_ptr<engine::Connection> connection_;
+  engine::QueryResult result_;
+  int64_t batch_size_;
+  int64_t started_ms_;
+  bool schema_sent_ = false;
+  bool finished_ = false;
+  std::atomic<bool> cancelled_{false};
+  ReadStats stats_;
+};
+
+}  // namespace
+
+void InMemorySource::Configure(const ResolvedParams& params) {
+  params_ = params;
+  if (params.Has("data")) {
+    const auto& data = params.values["data"];
+    if (!data.is_array()) {
+      throw Error(ErrorKind::kInvalidConfig,
+                  "IN_MEMORY connector: parameter 'data' must be an array of objects");
+    }
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (!data[i].is_object()) {
+        throw Error(ErrorKind::kInvalidConfig,
+                    "IN_MEMORY connector: parameter 'data' must be an array of objects; "
+                    "element " +
+                        std::to_string(i) + " is " + std::string(data[i].type_name()));
+      }
+    }
+  }
+}
+
+std::string InMemorySource::TableFor(std::string_view object) const {
+  if (!object.empty()) return std::string(object);
+  std::string table = params_.GetString("table_name");
+  if (table.empty())
+    throw Error(ErrorKind::kInvalidConfig, "IN_MEMORY connector: no table name (set 'table_name')");
+  return table;
+}
+
+ConnectionTestResult InMemorySource::TestConnection(engine::Connection& scratch) {
+  (void)scratch;
+  ConnectionTester tester;
+  std::string table = params_.GetString("table_name");
+  tester.Run("table", [&] {
+    if (table.empty()) return std::string("no table configured");
+    if (!params_.Has("data") && !InMemoryStore::Get().Exists(table)) InMemoryStore::Get().ThrowMissing(table);
+    return "table '" + table + "' exists";
+  });
+  return tester.Finish(table.empty() ? "in-memory store reachable"
+                                     : "in-memory table '" + table + "' readable");
+}
+
+std::vector<ObjectRef> InMemorySource::Discover(engine::Connection& scratch) {
+  (void)scratch;
+  std::vector<ObjectRef> out;
+  auto connection = InMemoryStore::Get().Connect();
+  for (const auto& name : InMemoryStore::Get().TableNames()) {
+    ObjectRef ref;
+    ref.name = name;
+    ref.kind = "table";
+    auto count = connection->QueryValue("SELECT count(*) FROM " + QuoteIdent(name));
+    if (count) ref.row_estimate = std::stoll(*count);
+    out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+Schema InMemorySource::GetSchema(std::string_view object, engine::Connection& scratch) {
+  (void)scratch;
+  const std::string table = TableFor(object);
+  if (params_.Has("data") && !InMemoryStore::Get().Exists(table)) {
+    InMemoryStore::Get().Put(table, params_.values["data"]);
+  }
+  return InMemoryStore::Get().TableSchema(table);
+}
+
+std::unique_ptr<ReadStream> InMemorySource::Read(const ReadRequest& request, ReadContext& context) {
+  (void)context;
+  InMemoryStore& store = InMemoryStore::Get();
+  const std::string table = TableFor(request.object);
+  if (params_.Has("data")) store.Put(table, params_.values["data"]);
+  Schema schema = store.TableSchema(table);  // throws NotFound with the available tables
+
+  std::vector<std::string> columns = request.columns;
+  if (columns.empty()) columns = params_.GetStringList("columns");
+  if (!columns.empty()) {
+    std::vector<ColumnInfo> available;
+    for (const auto& field : schema) available.push_back({field.name, field.type});
+    CheckColumnsExist(columns, available, "in-memory table '" + table + "'");
+  }
+  std::string sql = "SELECT " + QuotedSelectList(columns) + " FROM " + QuoteIdent(table);
+  if (request.cursor) sql += " WHERE " + CursorPredicate(*request.cursor);
+  if (request.limit) sql += " LIMIT " + std::to_string(*request.limit);
+  return std::make_unique<InMemoryReadStream>(store.Connect(), sql, request.batch_size);
+}
+
+}  // namespace sqlflow::connectors

@@ -1,0 +1,67 @@
+// Registry entries of the parquet type (CONNECTORS.md §3.2).
+#include "sqlflow/connectors/parquet/parquet_connector.h"
+#include "sqlflow/connectors/registry/builtin.h"
+#include "sqlflow/connectors/registry/param_builder.h"
+#include "sqlflow/connectors/registry/validate_util.h"
+
+namespace sqlflow::connectors {
+
+ConnectorTypeInfo ParquetSourceInfo() {
+  ConnectorTypeInfo info;
+  info.name = "parquet";
+  info.aliases = {"pq"};
+  info.description = "Local Parquet files, read by DuckDB's Parquet reader with row-group pruning.";
+  info.params = {
+      P("path", ParamType::kStringOrArray,
+        "File, glob, directory (its **/*.parquet and **/*.pq files) or a list of these, relative to the "
+        "working "
+        "directory.")
+          .Required(),
+      P("union_by_name", ParamType::kBoolean, "Align the columns of several files by name.").Default(true),
+      P("hive_partitioning", ParamType::kString, "Read key=value/ directory names as columns.")
+          .Enum({"auto", "true", "false"})
+          .Default("auto"),
+      P("include_filename", ParamType::kBoolean, "Add a filename column.").Default(false),
+      P("combine_files", ParamType::kBoolean, "Accepted for portability; files are always read as one table.")
+          .Default(true),
+      P("allow_no_files", ParamType::kBoolean, "A path that matches nothing reads 0 rows instead of failing.")
+          .Default(false),
+  };
+  AppendParams(info.params, CommonSourceParams(nullptr));
+  info.capabilities = {"single", "engine_filter", true, {}, false, "none"};
+  info.make_source = [] { return std::make_unique<ParquetSource>(); };
+  return info;
+}
+
+ConnectorTypeInfo ParquetDestinationInfo() {
+  ConnectorTypeInfo info;
+  info.name = "parquet";
+  info.aliases = {"pq"};
+  info.description = "Local Parquet files, written with DuckDB's COPY through a temporary file and a rename.";
+  info.params = DestinationModeParams();
+  AppendParams(
+      info.params,
+      {
+          P("compression", ParamType::kString, "Compression codec.")
+              .Enum({"snappy", "zstd", "gzip", "lz4", "brotli", "uncompressed"})
+              .Default("snappy"),
+          P("compression_level", ParamType::kInteger, "zstd compression level (compression zstd only).")
+              .Min(1)
+              .Max(22),
+          P("row_group_size", ParamType::kInteger, "Rows per row group.").Min(1).Default(122880),
+          P("partition_by", ParamType::kArrayOfStrings,
+            "Write a Hive-partitioned directory (col=value/); the target must end in '/'."),
+      });
+  info.validate = [](const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues) {
+    if (canonical.contains("compression_level") &&
+        (!canonical.contains("compression") || canonical["compression"] != "zstd")) {
+      AddIssue(issues, Severity::kError, "SF406",
+               "PARQUET connector: 'compression_level' requires compression 'zstd'", "compression_level");
+    }
+  };
+  info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
+  info.make_destination = [] { return std::make_unique<ParquetDestination>(); };
+  return info;
+}
+
+}  // namespace sqlflow::connectors
