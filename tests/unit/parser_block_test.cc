@@ -17,7 +17,8 @@ struct Tree {
   const Diagnostic& Only() const {
     static const Diagnostic kNone{};
     EXPECT_EQ(diagnostics.All().size(), 1u);
-    for (const auto& d : diagnostics.All()) std::cerr << "  " << d.code << " " << d.message << "\n";
+    if (diagnostics.All().size() != 1u)
+      for (const auto& d : diagnostics.All()) ADD_FAILURE() << "  got " << d.code << " " << d.message;
     return diagnostics.All().empty() ? kNone : diagnostics.All().front();
   }
   const std::vector<Item>& Items() const { return tree->items; }

@@ -484,6 +484,8 @@ TEST(ParserStatementTest, SetValues) {
   EXPECT_EQ(Get<SetStmt>("SET s = a/* c */b  -- d\n").value, "ab");
   EXPECT_EQ(Get<SetStmt>("SET s = '-- not a comment'").value, "-- not a comment");
   EXPECT_EQ(Get<SetStmt>("set threads = 4").name.text, "threads");  // a pipeline variable
+  // `$${` never opens a dollar quote, so the comment after it is still removed.
+  EXPECT_EQ(Get<SetStmt>("SET s = $${x} -- c").value, "$${x}");
 }
 
 TEST(ParserStatementTest, InvalidSetSF124) {

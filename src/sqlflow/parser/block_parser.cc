@@ -29,6 +29,12 @@ std::optional<std::string> ReadWholeFile(const fs::path& path) {
   return content.str();
 }
 
+fs::path Absolute(const fs::path& path) {
+  std::error_code error;
+  fs::path absolute = fs::absolute(path, error);
+  return error ? path : absolute;
+}
+
 class PipelineReader;
 
 // Parses the block structure of one file. Included files are expanded through the reader.
@@ -86,7 +92,7 @@ class FileParser {
 class PipelineReader {
  public:
   PipelineReader(const fs::path& project_root, Diagnostics& diagnostics, SourceCache& sources)
-      : root_(fs::absolute(project_root)), diagnostics_(diagnostics), sources_(sources) {}
+      : root_(Absolute(project_root)), diagnostics_(diagnostics), sources_(sources) {}
 
   std::optional<PipelineTree> Read(const std::string& relative_path, std::optional<std::string> text) {
     main_dir_ = fs::path(relative_path).parent_path().lexically_normal();

@@ -29,10 +29,13 @@ std::optional<PipelineTree> ParsePipelineText(const std::filesystem::path& proje
                                               const std::string& relative_path, std::string text,
                                               Diagnostics& diagnostics, SourceCache& sources);
 
-// Parses one active statement after variable substitution (§3). Errors (SF105-SF119, SF122, SF124,
-// SF125) are added to `diagnostics`, positioned through `text` (which maps back to the file); returns
-// nullopt on error. SQL pass-through statements are returned as SqlStmt without checking their syntax
-// (the planner asks DuckDB).
+// Parses one active statement after variable substitution (§3). Errors (SF101-SF119, SF122, SF124,
+// SF125, and SF309 for a KEY column listed twice) are added to `diagnostics`, positioned through `text`
+// (which maps back to the file); a statement stops at its first error and returns nullopt. SQL
+// pass-through statements are returned as SqlStmt (trimmed of surrounding whitespace) without checking
+// their syntax (the planner asks DuckDB).
+// Caveat: CREATE and EXPORT queries are trimmed of whitespace only, so they may end inside a line comment
+// ("SELECT 1 -- note"): add a line break before wrapping one in parentheses.
 std::optional<Statement> ParseStatement(const variables::SubstitutedText& text, Diagnostics& diagnostics);
 
 // The first word of a statement, upper-cased ("SOURCE", "CREATE", ...), skipping whitespace and comments.
