@@ -275,6 +275,20 @@ TEST(ParserBlockTest, BlockStructureErrorsSF120) {
               "IF at line 2 is not closed by END IF", 2, 1);
 }
 
+TEST(ParserBlockTest, EndIfSwallowedByAStatementGetsAHint) {
+  for (const std::string& text : {std::string("IF a THEN\n  SELECT 1\n\nEND IF;\n"),
+                                  std::string("IF a THEN\n  IF b THEN SELECT 1\n\n  ENDIF;\nEND IF;\n")}) {
+    SCOPED_TRACE(text);
+    Tree result = Read(text);
+    const Diagnostic& error = result.Only();
+    EXPECT_EQ(error.message, "IF at line 1 is not closed by END IF");
+    ASSERT_EQ(error.hints.size(), 1u);
+    EXPECT_EQ(
+        error.hints[0],
+        "the END IF at line 4 is part of the statement before it; is a ';' missing at the end of line 2?");
+  }
+}
+
 TEST(ParserBlockTest, IfHeaderAndEndIfNeedTheirTokensSF106) {
   ExpectError("IF ${a} == 1;\nSELECT 1;\nEND IF;\n", "SF106", "expected THEN after IF condition, found ';'",
               1, 13);

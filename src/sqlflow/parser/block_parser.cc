@@ -50,22 +50,31 @@ class FileParser {
   struct Frame {
     IfBlock block;
     bool has_else = false;
+    // An END IF inside a statement of this block (a missing ';'), and the end of the token before it.
+    size_t swallowed_end_if = kNone;
+    size_t before_swallowed = 0;
   };
   enum class Stop { kSemicolon, kThen, kEndOfFile };
   // A scan from a statement start to its boundary.
   struct Span {
     Stop stop = Stop::kEndOfFile;
-    size_t end = 0;              // the ';', the THEN, or the end of the file
-    size_t then_end = 0;         // past THEN
-    size_t first_token = kNone;  // first non-trivia offset
-    size_t last_token_end = 0;   // end of the last non-trivia text
-    bool region_error = false;   // an unterminated region (SF101-SF104) ran to the end of the file
-    bool lexical_error = false;  // any error, including malformed variable references
+    size_t end = 0;                       // the ';', the THEN, or the end of the file
+    size_t then_end = 0;                  // past THEN
+    size_t first_token = kNone;           // first non-trivia offset
+    size_t last_token_end = 0;            // end of the last non-trivia text
+    bool region_error = false;            // an unterminated region (SF101-SF104) ran to the end of the file
+    bool lexical_error = false;           // any error, including malformed variable references
+    size_t end_if_at_line_start = kNone;  // END IF / ENDIF starting a line inside the statement
+    size_t before_end_if = 0;             // end of the token before it
   };
 
   Span Scan(size_t pos, bool stop_at_then);
   std::string WordAt(size_t pos, size_t* end) const;
   std::string DescribeAt(size_t pos) const;
+  // Only spaces and tabs between the previous line break and `pos`.
+  bool StartsLine(size_t pos) const;
+  // The word text_[begin, end) is ENDIF, or END followed by whitespace and IF.
+  bool IsEndIf(size_t begin, size_t end) const;
   std::vector<Item>& Current();
   void Error(const std::string& code, const std::string& message, size_t offset, size_t length);
 
@@ -226,6 +235,21 @@ std::string FileParser::DescribeAt(size_t pos) const {
   return "'" + std::string(text_.substr(pos, end - pos)) + "'";
 }
 
+bool FileParser::StartsLine(size_t pos) const {
+  while (pos > 0 && (text_[pos - 1] == ' ' || text_[pos - 1] == '\t' || text_[pos - 1] == '\r')) --pos;
+  return pos > 0 && text_[pos - 1] == '\n';
+}
+
+bool FileParser::IsEndIf(size_t begin, size_t end) const {
+  std::string word = ToUpper(text_.substr(begin, end - begin));
+  if (word == "ENDIF") return true;
+  if (word != "END") return false;
+  size_t next = end;
+  while (next < text_.size() && IsSpace(text_[next])) ++next;
+  size_t if_end = next;
+  return next > end && WordAt(next, &if_end) == "IF";
+}
+
 FileParser::Span FileParser::Scan(size_t pos, bool stop_at_then) {
   Span span;
   span.last_token_end = pos;
@@ -263,6 +287,10 @@ FileParser::Span FileParser::Scan(size_t pos, bool stop_at_then) {
         span.end = i;
         span.then_end = end;
         break;
+      }
+      if (!stop_at_then && span.end_if_at_line_start == kNone && StartsLine(i) && IsEndIf(i, end)) {
+        span.end_if_at_line_start = i;
+        span.before_end_if = span.last_token_end;
       }
       token(i, end);
       i = end;
@@ -315,11 +343,19 @@ std::vector<Item> FileParser::Parse() {
     }
   }
   while (!frames_.empty()) {
-    IfBlock block = std::move(frames_.back().block);
+    IfBlock& block = frames_.back().block;
+    Diagnostic& error = diagnostics_.Error(
+        "SF120", "IF at line " + std::to_string(file_->Line(block.if_offset)) + " is not closed by END IF",
+        file_->Pos(block.if_offset, 2));
+    if (frames_.back().swallowed_end_if != kNone) {
+      size_t end_if = frames_.back().swallowed_end_if;
+      error.hints.push_back("the END IF at line " + std::to_string(file_->Line(end_if)) +
+                            " is part of the statement before it; is a ';' missing at the end of line " +
+                            std::to_string(file_->Line(frames_.back().before_swallowed - 1)) + "?");
+    }
+    IfBlock closed = std::move(block);
     frames_.pop_back();
-    Error("SF120", "IF at line " + std::to_string(file_->Line(block.if_offset)) + " is not closed by END IF",
-          block.if_offset, 2);
-    Current().push_back(Item{std::move(block)});
+    Current().push_back(Item{std::move(closed)});
   }
   return std::move(top_);
 }
@@ -398,6 +434,12 @@ size_t FileParser::EndIf(size_t keyword, size_t after) {
     Error("SF120", "END IF without IF", keyword, after - keyword);
     return next;
   }
+  // An END IF swallowed by a statement of this block means this END IF probably belonged to the parent.
+  if (frames_.size() > 1 && frames_.back().swallowed_end_if != kNone &&
+      frames_[frames_.size() - 2].swallowed_end_if == kNone) {
+    frames_[frames_.size() - 2].swallowed_end_if = frames_.back().swallowed_end_if;
+    frames_[frames_.size() - 2].before_swallowed = frames_.back().before_swallowed;
+  }
   IfBlock block = std::move(frames_.back().block);
   frames_.pop_back();
   Current().push_back(Item{std::move(block)});
@@ -409,6 +451,10 @@ size_t FileParser::Statement(size_t begin, bool is_include) {
   if (span.stop == Stop::kEndOfFile) {
     if (!span.region_error) Error("SF105", "missing ';' at end of statement", span.last_token_end, 1);
     return text_.size();
+  }
+  if (span.end_if_at_line_start != kNone && !frames_.empty() && frames_.back().swallowed_end_if == kNone) {
+    frames_.back().swallowed_end_if = span.end_if_at_line_start;
+    frames_.back().before_swallowed = span.before_end_if;
   }
   // A statement with a lexical error is left out: the error is reported, and parsing it later would only
   // add follow-on errors.
