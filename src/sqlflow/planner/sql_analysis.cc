@@ -225,10 +225,14 @@ TableUse SqlAnalyzer::AnalyzeQuery(const std::string& query) {
         for (const auto& entry : node["cte_map"]["map"])
           if (entry.contains("key") && entry["key"].is_string()) ctes.insert(ToLower(entry["key"].get<std::string>()));
       }
-      if (node.value("type", "") == "BASE_TABLE" && node.contains("table_name")) {
-        std::string catalog = node.value("catalog_name", "");
+      auto text = [&](const char* field) {
+        auto it = node.find(field);
+        return it != node.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+      if (text("type") == "BASE_TABLE" && node.contains("table_name")) {
+        std::string catalog = text("catalog_name");
         if (catalog.empty()) {
-          std::string key = TableKey(node.value("schema_name", ""), node.value("table_name", ""));
+          std::string key = TableKey(text("schema_name"), text("table_name"));
           if (!key.empty()) bases.push_back(key);
         }
       }
