@@ -2,7 +2,7 @@
 # Runs every examples/*/run.sh; prints PASS/FAIL per example and "N passed, M failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export SQLFLOW="${SQLFLOW:-$ROOT/build/sqlflow}"
+export SQLFLOW="$(realpath "${SQLFLOW:-$ROOT/build/sqlflow}")"
 passed=0; failed=0
 for script in "$ROOT"/examples/*/run.sh; do
   name="$(basename "$(dirname "$script")")"
