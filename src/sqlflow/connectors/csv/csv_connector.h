@@ -24,6 +24,18 @@ struct CsvDialect {
 // honouring quotes; nullopt for compressed files. An empty file gives an empty vector.
 std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, int64_t skip_rows,
                                                       const CsvDialect& dialect);
+// The header width and the widest record within the first 4 MiB of an uncompressed file (`skip_rows` lines
+// skipped first); nullopt for compressed files. Lines are 1-based in the file (counting skipped lines;
+// a record with quoted line breaks counts as one).
+struct CsvShape {
+  int64_t header_fields = 0;
+  int64_t widest_fields = 0;
+  int64_t widest_line = 0;
+};
+std::optional<CsvShape> InspectCsv(const std::string& path, int64_t skip_rows, const CsvDialect& dialect);
+// The same over text already read (`whole`: the text is the complete file; `line_offset`: skipped lines).
+std::optional<CsvShape> InspectCsvText(const std::string& text, bool whole, int64_t line_offset,
+                                       const CsvDialect& dialect);
 // "\t" for the two-character spelling `\t`; everything else unchanged.
 std::string UnescapeDelimiter(const std::string& delimiter);
 
@@ -42,8 +54,12 @@ class CsvSource : public FileSource {
                   engine::Connection* connection) const override;
 
  private:
-  // The field count of the header line of `file`, or nullopt when it cannot be determined.
-  std::optional<int64_t> HeaderFieldCount(const std::string& file, engine::Connection* connection) const;
+  // The reader call. `union_by_name` overrides the parameter; `rejects_suffix` non-empty adds store_rejects
+  // with the tables sqlflow_rejects_<suffix> / sqlflow_rejects_scan_<suffix>.
+  std::string ReadCall(const std::vector<std::string>& files, bool union_by_name, const std::string& rejects_suffix) const;
+  // Throws the "a row has <k> fields, the header has <h>" error for `file` when it has such a row.
+  void CheckRowWidths(const std::string& file, const std::string& source_name, engine::Connection* connection,
+                      FileScan& scan) const;
 
   CsvDialect dialect_;
 };

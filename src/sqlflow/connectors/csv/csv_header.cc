@@ -6,32 +6,18 @@
 namespace sqlflow::connectors {
 namespace {
 
+constexpr size_t kInspectBytes = 4 << 20;
+
 bool At(const std::string& text, size_t pos, const std::string& token) {
   return !token.empty() && text.compare(pos, token.size(), token) == 0;
 }
 
-}  // namespace
-
-std::string UnescapeDelimiter(const std::string& delimiter) {
-  return delimiter == "\\t" ? "\t" : delimiter;
-}
-
-std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, int64_t skip_rows,
-                                                      const CsvDialect& dialect) {
-  if (!CompressionFromExtension(path).empty()) return std::nullopt;
-  std::ifstream input(path, std::ios::binary);
-  if (!input) return std::nullopt;
-  // A header longer than 4 MiB is not plausible; reading a bounded prefix keeps this cheap on big files.
-  std::string text(4 << 20, '\0');
-  input.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(input.gcount()));
-  size_t pos = At(text, 0, "\xEF\xBB\xBF") ? 3 : 0;
-  for (int64_t line = 0; line < skip_rows && pos < text.size(); ++line) {
-    size_t newline = text.find('\n', pos);
-    pos = newline == std::string::npos ? text.size() : newline + 1;
-  }
-  std::vector<std::string> fields;
-  if (pos >= text.size()) return fields;
+// Parses one record starting at `pos`. Returns the position after its line break, or npos when the text
+// ends inside a quoted field (the record is cut off). `complete_at_end`: text ending without a line break
+// ends the record (end of file).
+size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialect, bool complete_at_end,
+                   std::vector<std::string>& fields) {
+  fields.clear();
   std::string current;
   bool in_quotes = false;
   const std::string& quote = dialect.quote;
@@ -62,13 +48,77 @@ std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, i
       current.clear();
       pos += dialect.delimiter.size();
     } else if (text[pos] == '\n' || text[pos] == '\r') {
-      break;
+      if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
+      fields.push_back(std::move(current));
+      return pos + 1;
     } else {
       current += text[pos++];
     }
   }
+  if (in_quotes || !complete_at_end) return std::string::npos;
   fields.push_back(std::move(current));
+  return text.size();
+}
+
+// The first bytes of an uncompressed file, past a UTF-8 BOM and `skip_rows` lines. `whole`: the file fits.
+std::optional<std::string> ReadPrefix(const std::string& path, int64_t skip_rows, bool& whole) {
+  if (!CompressionFromExtension(path).empty()) return std::nullopt;
+  std::ifstream input(path, std::ios::binary);
+  if (!input) return std::nullopt;
+  std::string text(kInspectBytes, '\0');
+  input.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(input.gcount()));
+  whole = text.size() < kInspectBytes;
+  size_t pos = At(text, 0, "\xEF\xBB\xBF") ? 3 : 0;
+  for (int64_t line = 0; line < skip_rows && pos < text.size(); ++line) {
+    size_t newline = text.find('\n', pos);
+    pos = newline == std::string::npos ? text.size() : newline + 1;
+  }
+  return text.substr(pos);
+}
+
+}  // namespace
+
+std::string UnescapeDelimiter(const std::string& delimiter) { return delimiter == "\\t" ? "\t" : delimiter; }
+
+std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, int64_t skip_rows,
+                                                      const CsvDialect& dialect) {
+  bool whole = false;
+  auto text = ReadPrefix(path, skip_rows, whole);
+  if (!text) return std::nullopt;
+  std::vector<std::string> fields;
+  if (text->empty()) return fields;
+  ParseRecord(*text, 0, dialect, true, fields);
   return fields;
+}
+
+std::optional<CsvShape> InspectCsvText(const std::string& text, bool whole, int64_t line_offset,
+                                       const CsvDialect& dialect) {
+  CsvShape shape;
+  std::vector<std::string> fields;
+  size_t pos = 0;
+  int64_t record = 0;
+  while (pos < text.size()) {
+    size_t next = ParseRecord(text, pos, dialect, whole, fields);
+    if (next == std::string::npos) break;
+    pos = next;
+    const bool blank = fields.size() == 1 && fields.front().empty();
+    if (record == 0) {
+      shape.header_fields = static_cast<int64_t>(fields.size());
+    } else if (!blank && static_cast<int64_t>(fields.size()) > shape.widest_fields) {
+      shape.widest_fields = static_cast<int64_t>(fields.size());
+      shape.widest_line = record + 1 + line_offset;
+    }
+    ++record;
+  }
+  return shape;
+}
+
+std::optional<CsvShape> InspectCsv(const std::string& path, int64_t skip_rows, const CsvDialect& dialect) {
+  bool whole = false;
+  auto text = ReadPrefix(path, skip_rows, whole);
+  if (!text) return std::nullopt;
+  return InspectCsvText(*text, whole, skip_rows, dialect);
 }
 
 }  // namespace sqlflow::connectors

@@ -60,6 +60,11 @@ void CsvSource::CheckFiles(const std::vector<std::string>& files) const {
 
 std::string CsvSource::Relation(const std::vector<std::string>& files, engine::Connection* connection) const {
   (void)connection;
+  return ReadCall(files, params_.GetBool("union_by_name", true), "");
+}
+
+std::string CsvSource::ReadCall(const std::vector<std::string>& files, bool union_by_name,
+                                const std::string& rejects_suffix) const {
   std::vector<std::string> args = {SqlStringList(files)};
   auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
   add("header", Bool(params_.GetBool("has_header", true)));
@@ -76,7 +81,7 @@ std::string CsvSource::Relation(const std::vector<std::string>& files, engine::C
   add("ignore_errors", Bool(params_.GetBool("ignore_errors", false)));
   add("sample_size", std::to_string(params_.GetInt("sample_size", 20480)));
   add("compression", QuoteLiteral(params_.GetString("compression", "auto")));
-  add("union_by_name", Bool(params_.GetBool("union_by_name", true)));
+  add("union_by_name", Bool(union_by_name));
   add("filename", Bool(params_.GetBool("include_filename", false)));
   add("allow_quoted_nulls", "false");
   add("auto_detect", "true");
@@ -84,69 +89,66 @@ std::string CsvSource::Relation(const std::vector<std::string>& files, engine::C
       !params_.values["column_types"].empty()) {
     std::vector<std::string> types;
     for (const auto& [column, type] : params_.values["column_types"].items()) {
-      types.push_back(QuoteLiteral(column) + ": " +
-                      QuoteLiteral(NormalizeTypeString(type.get<std::string>())));
+      types.push_back(QuoteLiteral(column) + ": " + QuoteLiteral(NormalizeTypeString(type.get<std::string>())));
     }
     add("types", "{" + Join(types, ", ") + "}");
   }
   if (params_.Has("date_format")) add("dateformat", QuoteLiteral(params_.GetString("date_format")));
-  if (params_.Has("timestamp_format"))
-    add("timestampformat", QuoteLiteral(params_.GetString("timestamp_format")));
+  if (params_.Has("timestamp_format")) add("timestampformat", QuoteLiteral(params_.GetString("timestamp_format")));
   if (params_.Has("decimal_separator") && params_.GetString("decimal_separator") != ".") {
     add("decimal_separator", QuoteLiteral(params_.GetString("decimal_separator")));
+  }
+  if (!rejects_suffix.empty()) {
+    add("store_rejects", "true");
+    add("rejects_table", QuoteLiteral("sqlflow_rejects_" + rejects_suffix));
+    add("rejects_scan", QuoteLiteral("sqlflow_rejects_scan_" + rejects_suffix));
   }
   return "read_csv(" + Join(args, ", ") + ")";
 }
 
-std::optional<int64_t> CsvSource::HeaderFieldCount(const std::string& file,
-                                                   engine::Connection* connection) const {
+void CsvSource::CheckRowWidths(const std::string& file, const std::string& source_name,
+                               engine::Connection* connection, FileScan& scan) const {
+  (void)scan;
   const int64_t skip = params_.GetInt("skip_rows", 0);
   const std::string compression = params_.GetString("compression", "auto");
   const std::string encoding = params_.GetString("encoding", "utf-8");
-  if ((compression == "auto" || compression == "none") && encoding == "utf-8" &&
-      (compression == "none" || CompressionFromExtension(file).empty())) {
-    if (auto header = ReadCsvHeader(file, skip, dialect_)) return static_cast<int64_t>(header->size());
+  auto fail = [&](int64_t fields, int64_t header) {
+    throw Error(ErrorKind::kDataError, "CSV source '" + source_name + "': " + file + ": a row has " +
+                                           std::to_string(fields) + " fields, the header has " + std::to_string(header));
+  };
+  if (encoding == "utf-8" && compression != "gzip" && compression != "zstd") {
+    if (auto shape = InspectCsv(file, skip, dialect_)) {
+      if (shape->widest_fields > shape->header_fields) fail(shape->widest_fields, shape->header_fields);
+      return;
+    }
   }
-  if (!connection) return std::nullopt;
-  // Compressed or re-encoded files: let DuckDB read the first line without a header; padding makes every
-  // row as wide as the widest, so count up to the last non-NULL field of the first row.
-  const std::string sql =
-      "SELECT * FROM read_csv(" + SqlStringList({file}) +
-      ", header = false, all_varchar = true, delim = " + QuoteLiteral(dialect_.delimiter) +
-      ", quote = " + QuoteLiteral(dialect_.quote) + ", escape = " + QuoteLiteral(dialect_.escape) +
-      ", encoding = " + QuoteLiteral(encoding) + ", skip = " + std::to_string(skip) +
-      ", compression = " + QuoteLiteral(compression) +
-      ", null_padding = true, nullstr = [], auto_detect = true) LIMIT 1";
-  auto result = connection->Query(sql);
-  if (result.row_count() == 0) return std::nullopt;
-  int64_t count = 0;
-  for (uint64_t column = 0; column < result.column_count(); ++column) {
-    if (!result.IsNull(column, 0)) count = static_cast<int64_t>(column) + 1;
+  if (!connection) return;
+  // Compressed or re-encoded files: DuckDB decompresses and transcodes the first lines as plain text.
+  constexpr int64_t kLines = 20000;
+  std::string text;
+  int64_t lines = 0;
+  try {
+    auto result = connection->Query(
+        "SELECT line FROM read_csv(" + SqlStringList({file}) + ", columns = {'line': 'VARCHAR'}, header = false, " +
+        "delim = " + QuoteLiteral(std::string(1, '\x01')) + ", quote = '', escape = '', auto_detect = false, " +
+        "strict_mode = false, encoding = " + QuoteLiteral(encoding) + ", skip = " + std::to_string(skip) +
+        ", compression = " + QuoteLiteral(compression) + ") LIMIT " + std::to_string(kLines));
+    lines = static_cast<int64_t>(result.row_count());
+    for (uint64_t row = 0; row < result.row_count(); ++row) text += result.GetString(0, row) + "\n";
+  } catch (const Error&) {
+    return;  // the scan itself reports DuckDB's error
   }
-  return count;
+  if (auto shape = InspectCsvText(text, lines < kLines, skip, dialect_)) {
+    if (shape->widest_fields > shape->header_fields) fail(shape->widest_fields, shape->header_fields);
+  }
 }
 
-void CsvSource::FinishScan(FileScan& scan, const std::string& source_name,
-                           engine::Connection* connection) const {
+void CsvSource::FinishScan(FileScan& scan, const std::string& source_name, engine::Connection* connection) const {
   if (params_.GetBool("has_header", true)) {
-    // DuckDB's sniffer turns extra fields in its sample into columns named column<N>; a row with more fields
-    // than the header is an error instead (LANGUAGE.md §9.3).
-    const bool with_filename = params_.GetBool("include_filename", false);
-    for (const auto& file : scan.files) {
-      std::optional<int64_t> header = HeaderFieldCount(file, connection);
-      if (!header) continue;
-      if (!connection) {
-        if (scan.files.size() == 1) scan.expected_columns = *header;
-        continue;
-      }
-      auto columns = DescribeRelation(*connection, Relation({file}, nullptr));
-      int64_t fields = static_cast<int64_t>(columns.size()) - (with_filename ? 1 : 0);
-      if (fields > *header) {
-        throw Error(ErrorKind::kDataError, "CSV source '" + source_name + "': " + file + ": a row has " +
-                                               std::to_string(fields) + " fields, the header has " +
-                                               std::to_string(*header));
-      }
-    }
+    // DuckDB's sniffer turns extra fields in its sample into columns named column<N> (or gives up); a row
+    // with more fields than the header is an error instead (LANGUAGE.md §9.3). Rows past the sample fail in
+    // the scan with DuckDB's own message.
+    for (const auto& file : scan.files) CheckRowWidths(file, source_name, connection, scan);
   }
   if (params_.GetBool("ignore_errors", false)) {
     scan.collect_rejects = true;
@@ -154,11 +156,15 @@ void CsvSource::FinishScan(FileScan& scan, const std::string& source_name,
     const std::string suffix = RandomSuffix();
     scan.rejects_table = "sqlflow_rejects_" + suffix;
     scan.rejects_scan = "sqlflow_rejects_scan_" + suffix;
-    // The call ends with ')': add the reject options inside it.
-    auto close = scan.table_function.rfind(')');
-    scan.table_function.insert(close,
-                               ", store_rejects = true, rejects_table = " + QuoteLiteral(scan.rejects_table) +
-                                   ", rejects_scan = " + QuoteLiteral(scan.rejects_scan));
+    // DuckDB refuses rejects tables together with union_by_name: union per-file scans that share the tables.
+    const bool by_name = params_.GetBool("union_by_name", true) && scan.files.size() > 1;
+    if (!by_name) {
+      scan.table_function = ReadCall(scan.files, false, suffix);
+    } else {
+      std::vector<std::string> parts;
+      for (const auto& file : scan.files) parts.push_back("SELECT * FROM " + ReadCall({file}, false, suffix));
+      scan.table_function = "(" + Join(parts, " UNION ALL BY NAME ") + ")";
+    }
   }
 }
 
