@@ -246,16 +246,20 @@ WriteResult FileDestination::Rewrite(const WriteRequest& request, const Resolved
     }
     std::string expression = QuoteIdent(field.name);
     if (CastsRewrittenExport() && existing->type != field.type && !field.type.empty()) {
-      auto common =
-          connection.QueryValue("SELECT typeof(x) FROM (SELECT CAST(NULL AS " + existing->type +
-                                ") AS x UNION ALL SELECT CAST(NULL AS " + field.type + ")) LIMIT 1");
-      if (common == existing->type) {
-        expression = "CAST(" + expression + " AS " + existing->type + ") AS " + QuoteIdent(existing->name);
-      } else if (common == "VARCHAR" || !common) {
+      std::optional<std::string> common;
+      try {
+        common = connection.QueryValue("SELECT typeof(x) FROM (SELECT CAST(NULL AS " + existing->type +
+                                       ") AS x UNION ALL SELECT CAST(NULL AS " + field.type + ")) LIMIT 1");
+      } catch (const Error&) {
+        common.reset();  // no common type at all
+      }
+      // The file keeps its types: export values are cast to them, unless only text could hold both.
+      if (!common || (*common == "VARCHAR" && existing->type != "VARCHAR")) {
         throw Error(ErrorKind::kDataError, Kind() + " destination: column '" + field.name + "' has type " +
                                                existing->type + " in '" + target + "' but " + field.type +
                                                " in the export");
       }
+      expression = "CAST(" + expression + " AS " + existing->type + ") AS " + QuoteIdent(existing->name);
     }
     export_select.push_back(expression);
   }
