@@ -376,18 +376,20 @@ TableUse SqlAnalyzer::AnalyzeStatement(const std::string& sql) {
 
 std::vector<std::string> FindTimeMacros(const std::string& sql) {
   static const char* kMacros[] = {"@start_date", "@end_date", "@start_dt", "@end_dt"};
-  std::vector<std::string> found;
+  std::vector<std::pair<size_t, std::string>> hits;
   ForEachCodeRun(sql, [&](size_t begin, size_t end) {
     std::string lower = ToLower(sql.substr(begin, end - begin));
     for (const char* macro : kMacros) {
       size_t pos = 0, len = std::string(macro).size();
       while ((pos = lower.find(macro, pos)) != std::string::npos) {
-        bool end_ok = pos + len >= lower.size() || !IsIdentChar(lower[pos + len]);
-        if (end_ok) AddUnique(found, macro);
+        if (pos + len >= lower.size() || !IsIdentChar(lower[pos + len])) hits.push_back({begin + pos, macro});
         pos += len;
       }
     }
   });
+  std::sort(hits.begin(), hits.end());
+  std::vector<std::string> found;
+  for (const auto& [pos, macro] : hits) AddUnique(found, macro);
   return found;
 }
 
