@@ -61,8 +61,8 @@ TEST_F(CsvTest, DialectIsAlwaysExplicit) {
   FileScan scan = Scan({{"path", "data.csv"}, {"delimiter", ";"}});
   EXPECT_EQ(scan.reader, "read_csv");
   EXPECT_EQ(scan.files, std::vector<std::string>{"data.csv"});
-  for (const char* part : {"header = true", "delim = ';'", "quote = '\"'", "escape = '\"'", "allow_quoted_nulls = false",
-                           "null_padding = true", "nullstr = ['']"}) {
+  for (const char* part : {"header = true", "delim = ';'", "quote = '\"'", "escape = '\"'",
+                           "allow_quoted_nulls = false", "null_padding = true", "nullstr = ['']"}) {
     EXPECT_NE(scan.table_function.find(part), std::string::npos) << part << " in " << scan.table_function;
   }
   EXPECT_EQ(scan.select_list, "*");
@@ -92,7 +92,8 @@ TEST_F(CsvTest, HeaderOnlyFileGivesColumnsAndNoRows) {
 
 TEST_F(CsvTest, ZeroByteFileIsAnError) {
   WriteFile("empty.csv", "");
-  EXPECT_EQ(ErrorOf({{"path", "empty.csv"}}, ErrorKind::kDataError), "CSV file 'empty.csv' is empty (no header)");
+  EXPECT_EQ(ErrorOf({{"path", "empty.csv"}}, ErrorKind::kDataError),
+            "CSV file 'empty.csv' is empty (no header)");
 }
 
 TEST_F(CsvTest, GlobUnionByNameAndFilename) {
@@ -148,13 +149,15 @@ TEST_F(CsvTest, ColumnTypesWinAndProjectionAndCursor) {
     FAIL() << "expected a missing-column error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kNotFound);
-    EXPECT_EQ(std::string(error.what()), "column 'amnt' not found in 'data.csv'; available: id, code, amount");
+    EXPECT_EQ(std::string(error.what()),
+              "column 'amnt' not found in 'data.csv'; available: id, code, amount");
     EXPECT_EQ(error.hint(), "did you mean 'amount'?");
   }
 }
 
 TEST_F(CsvTest, CompressedTsvAndOtherDialects) {
-  conn_.Execute("COPY (SELECT 1 AS id, 'a b' AS s) TO 'data.csv.gz' (FORMAT csv, HEADER true, COMPRESSION gzip)");
+  conn_.Execute(
+      "COPY (SELECT 1 AS id, 'a b' AS s) TO 'data.csv.gz' (FORMAT csv, HEADER true, COMPRESSION gzip)");
   EXPECT_EQ(Load({{"path", "data.csv.gz"}}), std::vector<std::string>{"1|a b"});
   WriteFile("data.tsv", "id\tname\n1\tx,y\n");
   EXPECT_EQ(Load({{"path", "data.tsv"}}), std::vector<std::string>{"1|x,y"});
@@ -165,8 +168,9 @@ TEST_F(CsvTest, CompressedTsvAndOtherDialects) {
   EXPECT_EQ(Load({{"path", "nulls.csv"}, {"null_values", Json::array({"NA", ""})}}),
             (std::vector<std::string>{"1|NULL", "2|NULL"}));
   // A compressed file with an extra field is caught too (DuckDB reads its header).
-  conn_.Execute("COPY (SELECT 'id,name' AS line UNION ALL SELECT '1,a,b') TO 'extra.csv.gz' "
-                "(FORMAT csv, HEADER false, QUOTE '', COMPRESSION gzip)");
+  conn_.Execute(
+      "COPY (SELECT 'id,name' AS line UNION ALL SELECT '1,a,b') TO 'extra.csv.gz' "
+      "(FORMAT csv, HEADER false, QUOTE '', COMPRESSION gzip)");
   EXPECT_EQ(ErrorOf({{"path", "extra.csv.gz"}}, ErrorKind::kDataError),
             "CSV source 'src': extra.csv.gz: a row has 3 fields, the header has 2");
 }
@@ -239,8 +243,9 @@ class CsvDestinationTest : public CsvTest {
 };
 
 TEST_F(CsvDestinationTest, EmptyStringIsQuotedNullIsNothing) {
-  auto result = Export("SELECT 1 AS id, '' AS e, NULL AS n, ' a ' AS s, 'x,y' AS c, 'q\"z' AS q, 1.5::DOUBLE AS d",
-                       "out/data.csv", Json::object());
+  auto result =
+      Export("SELECT 1 AS id, '' AS e, NULL AS n, ' a ' AS s, 'x,y' AS c, 'q\"z' AS q, 1.5::DOUBLE AS d",
+             "out/data.csv", Json::object());
   EXPECT_EQ(result.rows, 1);
   EXPECT_EQ(result.written, std::vector<std::string>{"out/data.csv"});
   EXPECT_EQ(ReadFile("out/data.csv"), "id,e,n,s,c,q,d\n1,\"\",, a ,\"x,y\",\"q\"\"z\",1.5\n");
@@ -268,7 +273,8 @@ TEST_F(CsvDestinationTest, OptionsTsvAndForceQuote) {
 
 TEST_F(CsvDestinationTest, FailedReplaceLeavesTheOldFileAndNoTempFile) {
   WriteFile("data.csv", "id\nold\n");
-  EXPECT_THROW(Export("SELECT CAST(x AS INTEGER) AS id FROM (VALUES ('1'), ('boom')) t(x)", "data.csv", Json::object()),
+  EXPECT_THROW(Export("SELECT CAST(x AS INTEGER) AS id FROM (VALUES ('1'), ('boom')) t(x)", "data.csv",
+                      Json::object()),
                Error);
   EXPECT_EQ(ReadFile("data.csv"), "id\nold\n");
   EXPECT_EQ(testing::CountFilesContaining(".", ".sqlflow-tmp-"), 0);
@@ -285,7 +291,8 @@ TEST_F(CsvDestinationTest, AppendChecksTheHeaderAndAddsRows) {
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kDataError);
     EXPECT_EQ(std::string(error.what()),
-              "CSV destination: cannot append to 'data.csv': its header (id, v) differs from the export's columns (id, w)");
+              "CSV destination: cannot append to 'data.csv': its header (id, v) differs from the export's "
+              "columns (id, w)");
   }
   EXPECT_EQ(ReadFile("data.csv"), "id,v\n1,a\n2,\"\"\n");
   // A file without a final line break still gets whole lines.
@@ -310,8 +317,8 @@ TEST_F(CsvDestinationTest, UpsertReplacesRowsByKey) {
   EXPECT_EQ(ReadFile("data.csv"), "id,v\n1,a\n,n\n2,B\n3,c\n");
 
   try {
-    Export("SELECT * FROM (VALUES (4, 'x'), (4, 'y')) t(id, v)", "data.csv", {{"mode", "upsert"}, {"keys", "id"}},
-           WriteMode::kUpsert, {"id"});
+    Export("SELECT * FROM (VALUES (4, 'x'), (4, 'y')) t(id, v)", "data.csv",
+           {{"mode", "upsert"}, {"keys", "id"}}, WriteMode::kUpsert, {"id"});
     FAIL() << "expected a duplicate key error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kDataError);

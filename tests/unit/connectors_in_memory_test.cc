@@ -19,7 +19,8 @@ class InMemoryTest : public ::testing::Test {
   ~InMemoryTest() override { InMemoryStore::Get().Clear(); }
 
   // Reads like the executor: Schema creates the staging table, Batch chunks are appended.
-  std::vector<ReadEvent> ReadInto(const Json& params, const ReadRequest& request, const std::string& table = "t") {
+  std::vector<ReadEvent> ReadInto(const Json& params, const ReadRequest& request,
+                                  const std::string& table = "t") {
     auto source = testing::MakeSource("in_memory", params);
     ReadContext context;
     context.connection = &conn_;
@@ -105,7 +106,8 @@ TEST_F(InMemoryTest, SourceStreamsSchemaThenBatches) {
     EXPECT_LE(rows, 4096u);
   }
   EXPECT_GE(batches, 2);
-  EXPECT_EQ(Rows(conn_, "SELECT count(*), sum(id), min(v) FROM t"), std::vector<std::string>{"5000|12497500|v0"});
+  EXPECT_EQ(Rows(conn_, "SELECT count(*), sum(id), min(v) FROM t"),
+            std::vector<std::string>{"5000|12497500|v0"});
 }
 
 TEST_F(InMemoryTest, SourceProjectionCursorPushdownAndInlineData) {
@@ -113,14 +115,25 @@ TEST_F(InMemoryTest, SourceProjectionCursorPushdownAndInlineData) {
   request.object = "orders";
   request.columns = {"amount", "id"};
   request.cursor = CursorBound{"id", {"BIGINT", "1"}, false};
-  ReadInto({{"data", Json::parse(R"([{"id": 1, "amount": 1.5}, {"id": 2, "amount": 2.5}, {"id": 3, "amount": null}])")}},
-           request);
+  ReadInto(
+      {{"data",
+        Json::parse(R"([{"id": 1, "amount": 1.5}, {"id": 2, "amount": 2.5}, {"id": 3, "amount": null}])")}},
+      request);
   EXPECT_EQ(Rows(conn_, "SELECT * FROM t ORDER BY id"), (std::vector<std::string>{"2.5|2", "NULL|3"}));
   // The table now exists in the store, so a later source without data reads it.
   request.cursor->inclusive = true;
   request.cursor->value.text = "3";
   ReadInto({{"table_name", "orders"}}, request);
   EXPECT_EQ(Rows(conn_, "SELECT * FROM t"), std::vector<std::string>{"NULL|3"});
+  // Declared types are casts in the store query.
+  ReadRequest typed;
+  typed.object = "orders";
+  auto events_typed = ReadInto({{"column_types", {{"id", "VARCHAR"}, {"note", "INTEGER"}}}}, typed);
+  ASSERT_EQ(events_typed.front().schema.size(), 3u);
+  EXPECT_EQ(events_typed.front().schema[0].type, "VARCHAR");
+  EXPECT_EQ(events_typed.front().schema[2].name, "note");
+  EXPECT_EQ(Rows(conn_, "SELECT id, note FROM t ORDER BY id"),
+            (std::vector<std::string>{"1|NULL", "2|NULL", "3|NULL"}));
   // Empty table: a schema, no rows.
   InMemoryStore::Get().PutSql("empty", "SELECT 1 AS id WHERE false");
   ReadRequest empty;
@@ -135,7 +148,8 @@ TEST_F(InMemoryTest, SourceProjectionCursorPushdownAndInlineData) {
     ReadInto(Json::object(), request);
     FAIL() << "expected a missing column";
   } catch (const Error& error) {
-    EXPECT_EQ(std::string(error.what()), "column 'amout' not found in in-memory table 'orders'; available: id, amount");
+    EXPECT_EQ(std::string(error.what()),
+              "column 'amout' not found in in-memory table 'orders'; available: id, amount");
     EXPECT_EQ(error.hint(), "did you mean 'amount'?");
   }
   ReadRequest missing;
@@ -207,7 +221,8 @@ TEST_F(InMemoryTest, DestinationKeyErrorsLeaveTheTableUnchanged) {
               "column 'extra' of the export does not exist in in-memory table 'out' (its columns: id, v)");
   }
   // A failing export query leaves the table as it was.
-  EXPECT_THROW(Export("SELECT CAST(x AS INTEGER) AS id FROM (VALUES ('1'), ('boom')) t(x)", "out", WriteMode::kReplace),
+  EXPECT_THROW(Export("SELECT CAST(x AS INTEGER) AS id FROM (VALUES ('1'), ('boom')) t(x)", "out",
+                      WriteMode::kReplace),
                Error);
   EXPECT_EQ(InMemoryStore::Get().Get("out").dump(), R"([{"id":1,"v":"a"}])");
   EXPECT_EQ(InMemoryStore::Get().TableNames(), std::vector<std::string>{"out"});
@@ -217,9 +232,10 @@ TEST_F(InMemoryTest, DestinationKeyErrorsLeaveTheTableUnchanged) {
 // nullopt today, so an export query that fails after the first chunks looks like a short result).
 TEST_F(InMemoryTest, DISABLED_DestinationMidStreamErrorLeavesTheTableUnchanged) {
   Export("SELECT 1 AS id", "out", WriteMode::kReplace);
-  EXPECT_THROW(Export("SELECT CASE WHEN range > 300000 THEN error('boom') ELSE range END AS id FROM range(400000)", "out",
-                      WriteMode::kReplace),
-               Error);
+  EXPECT_THROW(
+      Export("SELECT CASE WHEN range > 300000 THEN error('boom') ELSE range END AS id FROM range(400000)",
+             "out", WriteMode::kReplace),
+      Error);
   EXPECT_EQ(InMemoryStore::Get().Get("out").dump(), R"([{"id":1}])");
 }
 

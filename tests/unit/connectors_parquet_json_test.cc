@@ -65,7 +65,8 @@ TEST_F(FileFormatsTest, ParquetGlobDirectoryProjectionAndCursor) {
   conn_.Execute("COPY (SELECT 1 AS id, 'a' AS s) TO 'p/a.parquet' (FORMAT parquet)");
   conn_.Execute("COPY (SELECT 2 AS id, 3.5 AS x) TO 'p/sub/b.pq' (FORMAT parquet)");
   EXPECT_EQ(Scan("parquet", {{"path", "p"}}).files, (std::vector<std::string>{"p/a.parquet", "p/sub/b.pq"}));
-  EXPECT_EQ(Load("parquet", {{"path", "p/**/*.p*"}}, {}, "id"), (std::vector<std::string>{"1|a|NULL", "2|NULL|3.5"}));
+  EXPECT_EQ(Load("parquet", {{"path", "p/**/*.p*"}}, {}, "id"),
+            (std::vector<std::string>{"1|a|NULL", "2|NULL|3.5"}));
   ReadRequest request;
   request.columns = {"s", "id"};
   request.cursor = CursorBound{"id", {"INTEGER", "1"}, true};
@@ -79,7 +80,8 @@ TEST_F(FileFormatsTest, ParquetGlobDirectoryProjectionAndCursor) {
 
 TEST_F(FileFormatsTest, ParquetHivePartitionsAndColumnTypes) {
   conn_.Execute(
-      "COPY (SELECT * FROM (VALUES (1, 'eu'), (2, 'us')) t(id, region)) TO 'hive' (FORMAT parquet, PARTITION_BY (region))");
+      "COPY (SELECT * FROM (VALUES (1, 'eu'), (2, 'us')) t(id, region)) TO 'hive' (FORMAT parquet, "
+      "PARTITION_BY (region))");
   EXPECT_EQ(Load("parquet", {{"path", "hive"}}, {}, "id"), (std::vector<std::string>{"1|eu", "2|us"}));
   EXPECT_EQ(Load("parquet", {{"path", "hive"}, {"hive_partitioning", false}}, {}, "id"),
             (std::vector<std::string>{"1", "2"}));
@@ -113,8 +115,7 @@ TEST_F(FileFormatsTest, ParquetDestinationModes) {
   EXPECT_EQ(Rows(conn_, "SELECT count(*) FROM read_parquet('empty.parquet')"), std::vector<std::string>{"0"});
 
   Export("parquet", "parquet", "SELECT id::INTEGER AS id, v FROM (VALUES (1, 'a'), (2, 'b')) t(id, v)",
-         "out/data.parquet",
-         {{"compression", "zstd"}, {"compression_level", 3}, {"row_group_size", 1000}});
+         "out/data.parquet", {{"compression", "zstd"}, {"compression_level", 3}, {"row_group_size", 1000}});
   // Append rewrites, keeps the file's types (INTEGER), adds rows.
   Export("parquet", "parquet", "SELECT 3::BIGINT AS id, 'c' AS v", "out/data.parquet", {{"mode", "append"}},
          WriteMode::kAppend);
@@ -133,8 +134,9 @@ TEST_F(FileFormatsTest, ParquetDestinationModes) {
            WriteMode::kAppend);
     FAIL() << "expected a type error";
   } catch (const Error& error) {
-    EXPECT_EQ(std::string(error.what()),
-              "Parquet destination: column 'id' has type INTEGER in 'out/data.parquet' but VARCHAR in the export");
+    EXPECT_EQ(
+        std::string(error.what()),
+        "Parquet destination: column 'id' has type INTEGER in 'out/data.parquet' but VARCHAR in the export");
   }
   try {
     Export("parquet", "parquet", "SELECT 5 AS id, 'e' AS extra", "out/data.parquet", {{"mode", "append"}},
@@ -142,18 +144,20 @@ TEST_F(FileFormatsTest, ParquetDestinationModes) {
     FAIL() << "expected a column error";
   } catch (const Error& error) {
     EXPECT_EQ(std::string(error.what()),
-              "Parquet destination: column 'extra' of the export does not exist in 'out/data.parquet' (its columns: "
+              "Parquet destination: column 'extra' of the export does not exist in 'out/data.parquet' (its "
+              "columns: "
               "id, v)");
   }
-  EXPECT_EQ(Rows(conn_, "SELECT count(*) FROM read_parquet('out/data.parquet')"), std::vector<std::string>{"4"});
+  EXPECT_EQ(Rows(conn_, "SELECT count(*) FROM read_parquet('out/data.parquet')"),
+            std::vector<std::string>{"4"});
   EXPECT_EQ(testing::CountFilesContaining(".", ".sqlflow-tmp-"), 0);
 }
 
 TEST_F(FileFormatsTest, ParquetDirectoryDestination) {
   Export("parquet", "parquet", "SELECT * FROM (VALUES (1, 'x'), (2, 'y')) t(id, g)", "lake/",
          {{"partition_by", Json::array({"g"})}});
-  Export("parquet", "parquet", "SELECT 3 AS id, 'x' AS g", "lake/", {{"partition_by", Json::array({"g"})}, {"mode", "append"}},
-         WriteMode::kAppend);
+  Export("parquet", "parquet", "SELECT 3 AS id, 'x' AS g", "lake/",
+         {{"partition_by", Json::array({"g"})}, {"mode", "append"}}, WriteMode::kAppend);
   EXPECT_TRUE(std::filesystem::exists("lake/g=x/data_r7_0.parquet"));
   EXPECT_TRUE(std::filesystem::exists("lake/g=x/data_r7_1.parquet"));
   EXPECT_EQ(Load("parquet", {{"path", "lake"}}, {}, "id"), (std::vector<std::string>{"1|x", "2|y", "3|x"}));
@@ -166,14 +170,16 @@ TEST_F(FileFormatsTest, ParquetDirectoryDestination) {
 // ---- json ----
 
 TEST_F(FileFormatsTest, JsonArrayAndNdjson) {
-  WriteFile("a.json", R"([{"id": 1, "o": {"a": 1, "b": {"c": "x"}}}, {"id": 2, "o": {"a": 2, "b": {"c": "y"}}}])");
+  WriteFile("a.json",
+            R"([{"id": 1, "o": {"a": 1, "b": {"c": "x"}}}, {"id": 2, "o": {"a": 2, "b": {"c": "y"}}}])");
   WriteFile("b.ndjson", "{\"id\": 3, \"t\": \"2024-01-01\"}\n{\"id\": 4, \"t\": null}\n");
   Load("json", {{"path", "a.json"}});
   EXPECT_EQ(Rows(conn_, "SELECT id, CAST(o AS VARCHAR) FROM t"),
             (std::vector<std::string>{"1|{'a': 1, 'b': {'c': x}}", "2|{'a': 2, 'b': {'c': y}}"}));
   EXPECT_EQ(Load("ndjson", {{"path", "b.ndjson"}}), (std::vector<std::string>{"3|2024-01-01", "4|NULL"}));
   FileScan scan = Scan("ndjson", {{"path", "b.ndjson"}});
-  EXPECT_NE(scan.table_function.find("format = 'newline_delimited'"), std::string::npos) << scan.table_function;
+  EXPECT_NE(scan.table_function.find("format = 'newline_delimited'"), std::string::npos)
+      << scan.table_function;
   ReadRequest request;
   request.cursor = CursorBound{"id", {"BIGINT", "3"}, false};
   Load("json", {{"path", "*.*json"}}, request);
@@ -181,9 +187,11 @@ TEST_F(FileFormatsTest, JsonArrayAndNdjson) {
 }
 
 TEST_F(FileFormatsTest, JsonRecordsPathFlattenAndColumnTypes) {
-  WriteFile("r.json", R"({"data": {"items": [{"id": 1, "n": {"k": "a"}}, {"id": 2, "n": {"k": "b"}}]}, "meta": 1})");
+  WriteFile("r.json",
+            R"({"data": {"items": [{"id": 1, "n": {"k": "a"}}, {"id": 2, "n": {"k": "b"}}]}, "meta": 1})");
   Load("json", {{"path", "r.json"}, {"records_path", "data.items"}});
-  EXPECT_EQ(Rows(conn_, "SELECT id, CAST(n AS VARCHAR) FROM t"), (std::vector<std::string>{"1|{'k': a}", "2|{'k': b}"}));
+  EXPECT_EQ(Rows(conn_, "SELECT id, CAST(n AS VARCHAR) FROM t"),
+            (std::vector<std::string>{"1|{'k': a}", "2|{'k': b}"}));
   EXPECT_EQ(Load("json", {{"path", "r.json"}, {"records_path", "data.items"}, {"flatten", true}}),
             (std::vector<std::string>{"1|a", "2|b"}));
   EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"), (std::vector<std::string>{"id", "n.k"}));
@@ -207,7 +215,8 @@ TEST_F(FileFormatsTest, JsonRecordsPathFlattenAndColumnTypes) {
   WriteFile("deep.json", R"([{"a": {"b": {"c": 1}}}])");
   EXPECT_EQ(Load("json", {{"path", "deep.json"}, {"flatten", true}, {"max_flatten_depth", 1}}),
             std::vector<std::string>{"{\"c\":1}"});
-  EXPECT_EQ(Rows(conn_, "SELECT column_name, column_type FROM (DESCRIBE t)"), std::vector<std::string>{"a.b|JSON"});
+  EXPECT_EQ(Rows(conn_, "SELECT column_name, column_type FROM (DESCRIBE t)"),
+            std::vector<std::string>{"a.b|JSON"});
   auto source = testing::MakeSource("json", {{"path", "r.json"}});
   auto result = source->TestConnection(conn_);
   EXPECT_TRUE(result.ok) << result.message;

@@ -56,7 +56,8 @@ class CsvSource : public FileSource {
  private:
   // The reader call. `union_by_name` overrides the parameter; `rejects_suffix` non-empty adds store_rejects
   // with the tables sqlflow_rejects_<suffix> / sqlflow_rejects_scan_<suffix>.
-  std::string ReadCall(const std::vector<std::string>& files, bool union_by_name, const std::string& rejects_suffix) const;
+  std::string ReadCall(const std::vector<std::string>& files, bool union_by_name,
+                       const std::string& rejects_suffix) const;
   // Throws the "a row has <k> fields, the header has <h>" error for `file` when it has such a row.
   void CheckRowWidths(const std::string& file, const std::string& source_name, engine::Connection* connection,
                       FileScan& scan) const;

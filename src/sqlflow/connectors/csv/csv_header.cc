@@ -79,7 +79,9 @@ std::optional<std::string> ReadPrefix(const std::string& path, int64_t skip_rows
 
 }  // namespace
 
-std::string UnescapeDelimiter(const std::string& delimiter) { return delimiter == "\\t" ? "\t" : delimiter; }
+std::string UnescapeDelimiter(const std::string& delimiter) {
+  return delimiter == "\\t" ? "\t" : delimiter;
+}
 
 std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, int64_t skip_rows,
                                                       const CsvDialect& dialect) {

@@ -89,12 +89,14 @@ std::string CsvSource::ReadCall(const std::vector<std::string>& files, bool unio
       !params_.values["column_types"].empty()) {
     std::vector<std::string> types;
     for (const auto& [column, type] : params_.values["column_types"].items()) {
-      types.push_back(QuoteLiteral(column) + ": " + QuoteLiteral(NormalizeTypeString(type.get<std::string>())));
+      types.push_back(QuoteLiteral(column) + ": " +
+                      QuoteLiteral(NormalizeTypeString(type.get<std::string>())));
     }
     add("types", "{" + Join(types, ", ") + "}");
   }
   if (params_.Has("date_format")) add("dateformat", QuoteLiteral(params_.GetString("date_format")));
-  if (params_.Has("timestamp_format")) add("timestampformat", QuoteLiteral(params_.GetString("timestamp_format")));
+  if (params_.Has("timestamp_format"))
+    add("timestampformat", QuoteLiteral(params_.GetString("timestamp_format")));
   if (params_.Has("decimal_separator") && params_.GetString("decimal_separator") != ".") {
     add("decimal_separator", QuoteLiteral(params_.GetString("decimal_separator")));
   }
@@ -114,7 +116,8 @@ void CsvSource::CheckRowWidths(const std::string& file, const std::string& sourc
   const std::string encoding = params_.GetString("encoding", "utf-8");
   auto fail = [&](int64_t fields, int64_t header) {
     throw Error(ErrorKind::kDataError, "CSV source '" + source_name + "': " + file + ": a row has " +
-                                           std::to_string(fields) + " fields, the header has " + std::to_string(header));
+                                           std::to_string(fields) + " fields, the header has " +
+                                           std::to_string(header));
   };
   if (encoding == "utf-8" && compression != "gzip" && compression != "zstd") {
     if (auto shape = InspectCsv(file, skip, dialect_)) {
@@ -129,8 +132,9 @@ void CsvSource::CheckRowWidths(const std::string& file, const std::string& sourc
   int64_t lines = 0;
   try {
     auto result = connection->Query(
-        "SELECT line FROM read_csv(" + SqlStringList({file}) + ", columns = {'line': 'VARCHAR'}, header = false, " +
-        "delim = " + QuoteLiteral(std::string(1, '\x01')) + ", quote = '', escape = '', auto_detect = false, " +
+        "SELECT line FROM read_csv(" + SqlStringList({file}) +
+        ", columns = {'line': 'VARCHAR'}, header = false, " + "delim = " +
+        QuoteLiteral(std::string(1, '\x01')) + ", quote = '', escape = '', auto_detect = false, " +
         "strict_mode = false, encoding = " + QuoteLiteral(encoding) + ", skip = " + std::to_string(skip) +
         ", compression = " + QuoteLiteral(compression) + ") LIMIT " + std::to_string(kLines));
     lines = static_cast<int64_t>(result.row_count());
@@ -143,7 +147,8 @@ void CsvSource::CheckRowWidths(const std::string& file, const std::string& sourc
   }
 }
 
-void CsvSource::FinishScan(FileScan& scan, const std::string& source_name, engine::Connection* connection) const {
+void CsvSource::FinishScan(FileScan& scan, const std::string& source_name,
+                           engine::Connection* connection) const {
   if (params_.GetBool("has_header", true)) {
     // DuckDB's sniffer turns extra fields in its sample into columns named column<N> (or gives up); a row
     // with more fields than the header is an error instead (LANGUAGE.md §9.3). Rows past the sample fail in

@@ -264,14 +264,16 @@ WriteResult FileDestination::Rewrite(const WriteRequest& request, const Resolved
     export_select.push_back(expression);
   }
   // Old rows keep their order and come first, then the export's rows in the query's order.
-  std::string old_rows = "SELECT * FROM (SELECT *, 0 AS __sqlflow_part, row_number() OVER () AS __sqlflow_row FROM " +
-                         old_relation + ") AS __sqlflow_old";
+  std::string old_rows =
+      "SELECT * FROM (SELECT *, 0 AS __sqlflow_part, row_number() OVER () AS __sqlflow_row FROM " +
+      old_relation + ") AS __sqlflow_old";
   if (!keys.empty()) {
     std::vector<std::string> matches;
     for (const auto& key : keys) {
       matches.push_back("__sqlflow_new." + QuoteIdent(key) + " = __sqlflow_old." + QuoteIdent(key));
     }
-    old_rows += " WHERE NOT EXISTS (SELECT 1 FROM (" + sql + ") AS __sqlflow_new WHERE " + Join(matches, " AND ") + ")";
+    old_rows += " WHERE NOT EXISTS (SELECT 1 FROM (" + sql + ") AS __sqlflow_new WHERE " +
+                Join(matches, " AND ") + ")";
   }
   const std::string new_rows = "SELECT " + Join(export_select, ", ") +
                                ", 1 AS __sqlflow_part, row_number() OVER () AS __sqlflow_row FROM (" + sql +

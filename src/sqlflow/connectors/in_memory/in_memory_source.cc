@@ -6,6 +6,7 @@
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/in_memory/in_memory_connector.h"
 #include "sqlflow/connectors/in_memory/in_memory_store.h"
+#include "sqlflow/connectors/registry/type_strings.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -155,7 +156,39 @@ std::unique_ptr<ReadStream> InMemorySource::Read(const ReadRequest& request, Rea
     for (const auto& field : schema) available.push_back({field.name, field.type});
     CheckColumnsExist(columns, available, "in-memory table '" + table + "'");
   }
-  std::string sql = "SELECT " + QuotedSelectList(columns) + " FROM " + QuoteIdent(table);
+  // Declared types win: cast in the store query (a declared column the table lacks is all NULL).
+  std::vector<std::string> select;
+  const auto& declared = params_.values.contains("column_types") && params_.values["column_types"].is_object()
+                             ? params_.values["column_types"]
+                             : nlohmann::ordered_json::object();
+  auto declared_type = [&](const std::string& name) -> std::optional<std::string> {
+    for (const auto& [column, type] : declared.items()) {
+      if (EqualsIgnoreCase(column, name) && type.is_string())
+        return NormalizeTypeString(type.get<std::string>());
+    }
+    return std::nullopt;
+  };
+  std::vector<std::string> names = columns;
+  if (names.empty()) {
+    for (const auto& field : schema) names.push_back(field.name);
+    for (const auto& [column, type] : declared.items()) {
+      bool present = false;
+      for (const auto& field : schema) present |= EqualsIgnoreCase(field.name, column);
+      if (!present) names.push_back(column);
+    }
+  }
+  for (const auto& name : names) {
+    bool present = false;
+    for (const auto& field : schema) present |= EqualsIgnoreCase(field.name, name);
+    const auto type = declared_type(name);
+    if (!type) {
+      select.push_back(QuoteIdent(name));
+    } else {
+      select.push_back("CAST(" + (present ? QuoteIdent(name) : std::string("NULL")) + " AS " + *type +
+                       ") AS " + QuoteIdent(name));
+    }
+  }
+  std::string sql = "SELECT " + Join(select, ", ") + " FROM " + QuoteIdent(table);
   if (request.cursor) sql += " WHERE " + CursorPredicate(*request.cursor);
   if (request.limit) sql += " LIMIT " + std::to_string(*request.limit);
   return std::make_unique<InMemoryReadStream>(store.Connect(), sql, request.batch_size);
