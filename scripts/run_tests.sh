@@ -26,7 +26,7 @@ fi
 # 1. ctest: unit tests (one ctest entry per GoogleTest case) and our own end-to-end cases.
 echo "== ctest (unit + end-to-end)"
 (cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 900) | tee "$LOG_DIR/ctest.log" | \
-  grep -E "tests passed|Failed|\*\*\*|Test #.*(Failed|Timeout)" || true
+  grep -E "tests passed|\*\*\*(Failed|Timeout|Exception)" || true
 summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$LOG_DIR/ctest.log" | tail -1)
 if [[ -n "$summary" ]]; then
   total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# CSV -> LOAD -> aggregate -> EXPORT CSV, and a Parquet export, with sqlflow and with the same SQL run
+# directly on DuckDB (bench/duckdb_baseline), side by side. Prints wall time, peak RSS and the ratios.
+#   bench/csv_bench.sh [SIZE_MB]     (default 1100: a CSV of at least 1 GB)
+# Targets (issue 4): sqlflow within 1.10x of the baseline's wall time, peak memory within 1.2x.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+SQLFLOW="$BUILD_DIR/sqlflow"
+BASELINE="$BUILD_DIR/bench/duckdb_baseline"
+SIZE_MB="${1:-1100}"
+WORK="${BENCH_DIR:-$ROOT/build/bench-work}"
+REPEAT="${REPEAT:-3}"
+[[ -x "$SQLFLOW" && -x "$BASELINE" ]] || { echo "build first (make build)"; exit 2; }
+
+mkdir -p "$WORK/project/profiles" "$WORK/project/pipelines" "$WORK/project/data" "$WORK/project/output"
+cd "$WORK/project"
+cat > profiles/dev.yml <<'YML'
+engines:
+  duckdb:
+    mode: memory
+YML
+
+# ~95 bytes per row.
+ROWS=$(( SIZE_MB * 1024 * 1024 / 95 ))
+if [[ ! -f data/events.csv ]] || [[ "$(cat data/.rows 2>/dev/null)" != "$ROWS" ]]; then
+  echo "generating data/events.csv with $ROWS rows ..."
+  cat > /tmp/sqlflow_bench_gen.sql <<SQL
+COPY (SELECT range AS event_id,
+             'user_' || (range % 100000) AS user_name,
+             ['click','view','buy','share'][(range % 4) + 1] AS action,
+             round((range % 10000) / 7.0, 2) AS amount,
+             TIMESTAMP '2024-01-01' + INTERVAL (range % 31536000) SECOND AS event_ts,
+             'region_' || (range % 17) AS region
+      FROM range($ROWS)) TO 'data/events.csv' (HEADER)
+SQL
+  "$BASELINE" /tmp/sqlflow_bench_gen.sql
+  echo "$ROWS" > data/.rows
+fi
+ls -l data/events.csv
+
+cat > pipelines/csv_agg.sf <<'SF'
+SOURCE events_src TYPE CSV PARAMS {"path": "data/events.csv"};
+LOAD events FROM events_src;
+CREATE TABLE by_region AS
+  SELECT region, action, COUNT(*) AS n, SUM(amount) AS total, MAX(event_ts) AS last_ts
+  FROM events GROUP BY region, action;
+EXPORT SELECT * FROM by_region ORDER BY region, action TO "output/by_region.csv";
+SF
+cat > pipelines/parquet_export.sf <<'SF'
+EXPORT SELECT * FROM read_csv('data/events.csv') TO "output/events.parquet";
+SF
+cat > baseline_csv_agg.sql <<'SQL'
+CREATE TABLE events AS SELECT * FROM read_csv('data/events.csv');
+;
+CREATE TABLE by_region AS SELECT region, action, COUNT(*) AS n, SUM(amount) AS total, MAX(event_ts) AS last_ts FROM events GROUP BY region, action;
+;
+COPY (SELECT * FROM by_region ORDER BY region, action) TO 'output/baseline_by_region.csv' (HEADER);
+SQL
+cat > baseline_parquet_export.sql <<'SQL'
+COPY (SELECT * FROM read_csv('data/events.csv')) TO 'output/baseline_events.parquet' (FORMAT parquet);
+SQL
+
+# measure LABEL CMD... -> prints "LABEL seconds peak_kb" (best wall time of REPEAT runs, its peak RSS)
+measure() {
+  local label="$1"; shift
+  local best="" best_rss=""
+  for _ in $(seq "$REPEAT"); do
+    /usr/bin/time -f "%e %M" -o /tmp/sqlflow_bench_time "$@" >/dev/null 2>/tmp/sqlflow_bench_err || {
+      cat /tmp/sqlflow_bench_err; exit 1; }
+    read -r secs rss < /tmp/sqlflow_bench_time
+    if [[ -z "$best" ]] || awk "BEGIN{exit !($secs < $best)}"; then best="$secs"; best_rss="$rss"; fi
+  done
+  echo "$label $best $best_rss"
+}
+
+report() {
+  local name="$1" ours="$2" base="$3"
+  read -r _ s_sec s_rss <<<"$ours"; read -r _ b_sec b_rss <<<"$base"
+  awk -v n="$name" -v ss="$s_sec" -v sr="$s_rss" -v bs="$b_sec" -v br="$b_rss" 'BEGIN {
+    printf "%-16s sqlflow %7.2fs %8.1f MiB | duckdb %7.2fs %8.1f MiB | time ratio %.3f (target <= 1.10) | memory ratio %.3f (target <= 1.20)\n",
+      n, ss, sr/1024, bs, br/1024, ss/bs, sr/br }'
+}
+
+ours=$(measure sqlflow "$SQLFLOW" -q pipeline run csv_agg)
+base=$(measure duckdb "$BASELINE" baseline_csv_agg.sql)
+cmp <(sort output/by_region.csv) <(sort output/baseline_by_region.csv) || { echo "outputs differ"; exit 1; }
+report csv_agg "$ours" "$base"
+ours=$(measure sqlflow "$SQLFLOW" -q pipeline run parquet_export)
+base=$(measure duckdb "$BASELINE" baseline_parquet_export.sql)
+report parquet_export "$ours" "$base"
