@@ -230,7 +230,7 @@ TEST_F(InMemoryTest, DestinationKeyErrorsLeaveTheTableUnchanged) {
 
 // Needs engine::QueryResult::FetchChunk to throw when duckdb_fetch_chunk stops on an error (it returns
 // nullopt today, so an export query that fails after the first chunks looks like a short result).
-TEST_F(InMemoryTest, DISABLED_DestinationMidStreamErrorLeavesTheTableUnchanged) {
+TEST_F(InMemoryTest, DestinationMidStreamErrorLeavesTheTableUnchanged) {
   Export("SELECT 1 AS id", "out", WriteMode::kReplace);
   EXPECT_THROW(
       Export("SELECT CASE WHEN range > 300000 THEN error('boom') ELSE range END AS id FROM range(400000)",

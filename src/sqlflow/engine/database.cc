@@ -234,7 +234,13 @@ std::optional<std::string> QueryResult::GetOptional(uint64_t column, uint64_t ro
 }
 std::optional<DataChunk> QueryResult::FetchChunk() {
   duckdb_data_chunk chunk = duckdb_fetch_chunk(result_->result);
-  if (!chunk) return std::nullopt;
+  if (!chunk) {
+    // A streaming query that fails part-way ends the stream the same way as a finished one; only the
+    // result's error tells them apart.
+    const char* error = duckdb_result_error(&result_->result);
+    if (error && *error) ThrowEngine(error);
+    return std::nullopt;
+  }
   return DataChunk(chunk);
 }
 

@@ -74,7 +74,7 @@ StepOutcome RunExport(StepContext& ctx) {
   if (e.destination) {
     request.object = *e.destination;
   } else {
-    request.object = e.resolved.GetString("table");
+    request.object = e.resolved.Has("table") ? e.resolved.GetString("table") : e.resolved.GetString("table_name");
   }
   request.mode = e.mode == "append"   ? connectors::WriteMode::kAppend
                  : e.mode == "upsert" ? connectors::WriteMode::kUpsert

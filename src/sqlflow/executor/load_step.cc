@@ -19,7 +19,44 @@ const planner::SourceDetail* FindSource(const planner::Plan& plan, const std::st
   return found;
 }
 
-// Applies the events of a read stream to the staging table. Returns rows staged.
+std::string ScanErrorPrefix(const connectors::FileScan& scan, const std::string& source_name) {
+  std::string type = scan.reader == "read_csv" ? "CSV" : scan.reader == "read_parquet" ? "PARQUET" : "JSON";
+  std::string prefix = type + " source '" + source_name + "': ";
+  if (scan.files.size() == 1) prefix += scan.files.front() + ": ";
+  return prefix;
+}
+
+// With ignore_errors, the CSV scan stored rejected rows in temp tables: report the count and the first 5,
+// fail above max_rejected_rows, and drop the tables.
+void ReportRejects(StepContext& ctx, const connectors::FileScan& scan, const std::string& source_name) {
+  engine::Connection& conn = ctx.conn;
+  int64_t count = 0;
+  std::string sample;
+  if (!scan.rejects_table.empty()) {
+    auto result = conn.Query("SELECT count(*) OVER (), line, column_name, error_type, csv_line FROM " +
+                             QuoteIdent(scan.rejects_table) + " ORDER BY line LIMIT 5");
+    for (uint64_t r = 0; r < result.row_count(); ++r) {
+      count = std::stoll(result.GetString(0, r));
+      sample += "\n  line " + result.GetString(1, r) + ", column " + result.GetString(2, r) + ", " +
+                result.GetString(3, r) + ": " + result.GetString(4, r);
+    }
+    conn.Execute("DROP TABLE IF EXISTS " + QuoteIdent(scan.rejects_table));
+  }
+  if (!scan.rejects_scan.empty()) conn.Execute("DROP TABLE IF EXISTS " + QuoteIdent(scan.rejects_scan));
+  if (count == 0) return;
+  if (scan.max_rejected_rows && count > *scan.max_rejected_rows)
+    throw Error(ErrorKind::kDataError,
+                "CSV source '" + source_name + "': " + std::to_string(count) + " rows were rejected, more than " +
+                    "max_rejected_rows (" + std::to_string(*scan.max_rejected_rows) + "); first rejects:" + sample,
+                "SF613", "fix the rows, or raise max_rejected_rows");
+  ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W605",
+                                    "CSV source '" + source_name + "': " + std::to_string(count) +
+                                        " row(s) rejected and skipped (ignore_errors); first rejects:" + sample,
+                                    ctx.step.pos, {}, {}});
+}
+
+// Applies the events of a read stream to the staging table. Returns rows staged, or -1 when the stream
+// had nothing to read (no schema at all).
 int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableRef& staging,
                   const std::string& source_name) {
   engine::Connection& conn = ctx.conn;
@@ -71,12 +108,18 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
         const auto& scan = event.scan;
         std::string sql = "SELECT " + scan.select_list + " FROM " + scan.table_function;
         if (!scan.where.empty()) sql += " WHERE " + scan.where;
-        if (!created) {
-          conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + sql);
-          created = true;
-        } else {
-          conn.Execute("INSERT INTO " + staging.Sql() + " BY NAME " + sql);
+        if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
+        try {
+          if (!created) {
+            conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + sql);
+            created = true;
+          } else {
+            conn.Execute("INSERT INTO " + staging.Sql() + " BY NAME " + sql);
+          }
+        } catch (const Error& e) {
+          throw Error(e.kind(), ScanErrorPrefix(scan, source_name) + e.what(), e.code(), e.hint());
         }
+        if (scan.collect_rejects) ReportRejects(ctx, scan, source_name);
         rows = CountRows(conn, staging.Sql());
         ctx.progress_rows.store(rows);
         if (scan.expected_columns) {
@@ -112,7 +155,7 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
                        type + " USING CAST(" + QuoteIdent(column) + " AS " + type + ")");
         for (const auto& w : event.end.warnings)
           ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W603", w, ctx.step.pos, {}, {}});
-        if (!created) throw Error(ErrorKind::kProtocolError, "source '" + source_name + "' delivered no schema");
+        if (!created) return -1;  // nothing to read (e.g. allow_no_files and no file matched)
         return rows;
     }
   }
@@ -183,6 +226,16 @@ StepOutcome RunLoad(StepContext& ctx) {
   read_context.connection = &conn;
   auto stream = instance->Read(request, read_context);
   int64_t staged = StageRead(ctx, *stream, staging, source->name);
+  if (staged < 0) {
+    // Nothing matched (allow_no_files): REPLACE empties an existing target, other modes change nothing.
+    if (load.mode == parser::LoadMode::kReplace && DescribeTable(conn, target))
+      conn.Execute("DELETE FROM " + target.Sql());
+    ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W606",
+                                      "source '" + source->name + "' matched no data; 0 rows loaded into '" +
+                                          target.Display() + "'",
+                                      ctx.step.pos, {}, {}});
+    return {0, ""};
+  }
 
   auto staged_columns = DescribeTable(conn, staging);
   auto has_column = [&](const std::string& name) {

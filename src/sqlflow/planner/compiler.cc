@@ -433,7 +433,13 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
     detail.connector_type = info->name;
     auto validated = connectors::ValidateSourceParams(*info, merged);
     ReportParamIssues(validated.issues, active, source.params, connector, active.pos);
-    detail.resolved = connectors::WithDefaults(*info, detail.name, validated.canonical);
+    nlohmann::ordered_json canonical = validated.canonical;
+    // Aliases such as tsv or ndjson imply parameters (delimiter tab, newline-delimited) unless given.
+    std::string written_type = source.type ? source.type->text : (connector ? connector->type : "");
+    nlohmann::ordered_json implied = connectors::AliasImpliedParams(written_type);
+    for (auto it = implied.begin(); it != implied.end(); ++it)
+      if (!canonical.contains(it.key())) canonical[it.key()] = it.value();
+    detail.resolved = connectors::WithDefaults(*info, detail.name, canonical);
     detail.resolved.type = info->name;
     detail.sync_mode = detail.resolved.GetString("sync_mode", "full_refresh");
     if (detail.resolved.Has("cursor_field")) detail.cursor_field = detail.resolved.GetString("cursor_field");
