@@ -125,6 +125,7 @@ class PreparedStatement {
   PreparedStatement(const PreparedStatement&) = delete;
   PreparedStatement& operator=(const PreparedStatement&) = delete;
   PreparedStatement(PreparedStatement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  PreparedStatement& operator=(PreparedStatement&&) = delete;
 
   void BindString(uint64_t index, const std::string& value);  // 1-based
   void BindInt64(uint64_t index, int64_t value);

@@ -154,7 +154,7 @@ class Compiler {
   void BuildTransform(ActiveStatement& active, const parser::CreateStmt& create);
   void BuildExport(ActiveStatement& active, const parser::ExportStmt& exp);
   void BuildSql(ActiveStatement& active, const parser::SqlStmt& sql);
-  void CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset, bool macros_allowed);
+  TableUse CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset, bool macros_allowed);
   void ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
                          const std::optional<parser::JsonObject>& object, const project::ConnectorConfig* connector,
                          SourcePos fallback);
@@ -477,8 +477,8 @@ void Compiler::BuildLoad(ActiveStatement& active, const parser::LoadStmt& load) 
   step.detail = std::move(detail);
 }
 
-void Compiler::CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset,
-                          bool macros_allowed) {
+TableUse Compiler::CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset,
+                              bool macros_allowed) {
   auto macros = FindTimeMacros(query);
   if (!macros_allowed) {
     for (const auto& macro : macros) {
@@ -487,12 +487,17 @@ void Compiler::CheckQuery(const ActiveStatement& active, const std::string& quer
                          active.text.Pos(offset + (at == std::string::npos ? 0 : at), macro.size()));
     }
   }
+  // Macros become literals of the right type so that the query parses; the text length changes, so a
+  // parse error position is only used when there were no macros.
   std::string checked = macros.empty() ? query
                                         : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
                                                             "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
-  if (auto error = analyzer_.ParseError(checked)) {
-    diagnostics_.Error("SF121", "SQL syntax error: " + *error, active.text.Pos(offset, 1));
+  TableUse use = analyzer_.AnalyzeQuery(checked);
+  if (use.parse_error) {
+    size_t at = macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
+    diagnostics_.Error("SF121", "SQL syntax error: " + *use.parse_error, active.text.Pos(offset + at, 1));
   }
+  return use;
 }
 
 void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt& create) {
@@ -510,13 +515,10 @@ void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt&
                        "CREATE TABLE",
                        active.text.Pos(create.table.offset, create.table.length));
   bool incremental = create.mode == parser::CreateMode::kIncremental;
-  CheckQuery(active, create.query, create.query_offset, incremental);
+  TableUse use = CheckQuery(active, create.query, create.query_offset, incremental);
   Step& step = AddStep(active, "transform", detail.table, detail.table);
   std::string key = TableKey(create.table.schema ? create.table.schema->text : "", create.table.name.text);
-  std::string analyzed = incremental ? ReplaceTimeMacros(create.query, "DATE '2000-01-01'", "DATE '2000-01-01'",
-                                                         "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'")
-                                     : create.query;
-  step.reads = analyzer_.AnalyzeQuery(analyzed).reads;
+  step.reads = use.reads;
   step.writes.push_back(key);
   step.detail = std::move(detail);
 }
@@ -645,9 +647,9 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
     target = exp.destination;
     slug = ExportSlug(exp.destination);
   }
-  CheckQuery(active, exp.query, exp.query_offset, false);
+  TableUse use = CheckQuery(active, exp.query, exp.query_offset, false);
   Step& step = AddStep(active, "export", target, slug);
-  step.reads = analyzer_.AnalyzeQuery(exp.query).reads;
+  step.reads = use.reads;
   step.detail = std::move(detail);
 }
 

@@ -183,6 +183,7 @@ std::string TableKey(const std::string& schema, const std::string& name) {
 SqlAnalyzer::SqlAnalyzer() {
   db_ = engine::Database::Open({});
   conn_ = std::make_unique<engine::Connection>(*db_);
+  serialize_ = std::make_unique<engine::PreparedStatement>(conn_->Prepare("SELECT json_serialize_sql($1::VARCHAR)"));
 }
 
 SqlAnalyzer::~SqlAnalyzer() = default;
@@ -203,7 +204,9 @@ TableUse SqlAnalyzer::AnalyzeQuery(const std::string& query) {
   TableUse use;
   std::optional<std::string> serialized;
   try {
-    serialized = conn_->QueryValue("SELECT json_serialize_sql(" + QuoteLiteral(query) + ")");
+    serialize_->BindString(1, query);
+    auto result = serialize_->Execute();
+    if (result.row_count() > 0) serialized = result.GetOptional(0, 0);
   } catch (...) {
     use.analyzed = false;
     return use;
@@ -213,8 +216,18 @@ TableUse SqlAnalyzer::AnalyzeQuery(const std::string& query) {
     return use;
   }
   nlohmann::json tree = nlohmann::json::parse(*serialized, nullptr, false);
-  if (tree.is_discarded() || tree.value("error", true)) {
+  if (tree.is_discarded()) {
     use.analyzed = false;
+    return use;
+  }
+  if (tree.value("error", true)) {
+    use.analyzed = false;
+    if (tree.value("error_type", "") == "parser") {
+      use.parse_error = tree.value("error_message", "syntax error");
+      std::string position = tree.value("position", "");
+      if (!position.empty() && std::all_of(position.begin(), position.end(), ::isdigit))
+        use.error_position = std::stoull(position);
+    }
     return use;
   }
   std::set<std::string> ctes;

@@ -13,6 +13,7 @@
 namespace sqlflow::engine {
 class Database;
 class Connection;
+class PreparedStatement;
 }  // namespace sqlflow::engine
 
 namespace sqlflow::planner {
@@ -22,6 +23,8 @@ struct TableUse {
   std::vector<std::string> writes;   // created or modified
   std::vector<std::string> creates;  // created by this statement (subset of writes)
   bool analyzed = true;              // false when the statement could not be analysed
+  std::optional<std::string> parse_error;  // DuckDB's parser message when the text does not parse
+  std::optional<size_t> error_position;    // byte offset of the parse error in the text, when known
 };
 
 class SqlAnalyzer {
@@ -34,6 +37,7 @@ class SqlAnalyzer {
   // DuckDB's parse error for the text, or nullopt (parse only, no binding).
   std::optional<std::string> ParseError(const std::string& sql);
   // Tables read by a query (SELECT / WITH / FROM / VALUES / '('), CTE names and table functions excluded.
+  // One prepared json_serialize_sql call both parses the query (parse_error) and yields its tables.
   TableUse AnalyzeQuery(const std::string& query);
   // Tables read and written by a SQL pass-through statement.
   TableUse AnalyzeStatement(const std::string& sql);
@@ -43,6 +47,7 @@ class SqlAnalyzer {
  private:
   std::unique_ptr<engine::Database> db_;
   std::unique_ptr<engine::Connection> conn_;
+  std::unique_ptr<engine::PreparedStatement> serialize_;
 };
 
 // Normalised table key: lower case, "main." dropped. Empty for names that are never checked
