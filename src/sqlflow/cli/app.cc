@@ -1,5 +1,7 @@
 #include "sqlflow/cli/app.h"
 
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 
 #include "sqlflow/cli/commands.h"
@@ -108,12 +110,31 @@ int RunApp(int argc, char** argv) {
     std::string message = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
       std::vector<std::string> hints;
-      std::string extra;
-      if (auto pos = message.find(':'); pos != std::string::npos) extra = Trim(message.substr(pos + 1));
-      bool is_option = StartsWith(extra, "-");
       std::vector<std::string> names = {"pipeline", "profiles", "connect", "init", "udf"};
+      // Name the first offending word as the user typed it: an unknown top-level command, or else the
+      // first argument CLI11 did not expect.
+      std::string extra;
+      for (int i = 1; i < argc && extra.empty(); ++i) {
+        std::string arg = argv[i];
+        if (arg == "--project-dir") {
+          ++i;
+          continue;
+        }
+        if (StartsWith(arg, "-")) continue;
+        if (std::find(names.begin(), names.end(), arg) == names.end()) extra = arg;
+        break;
+      }
+      if (extra.empty()) {
+        std::string rest;
+        if (auto pos = message.find(':'); pos != std::string::npos) rest = Trim(message.substr(pos + 1));
+        extra = Split(rest, ' ').front();
+      }
+      bool is_option = StartsWith(extra, "-");
+      std::vector<std::string> candidates = names;
+      for (const char* sub : {"list", "validate", "compile", "run", "show", "describe", "test", "info"})
+        candidates.push_back(sub);
       if (!is_option)
-        if (auto s = DidYouMean(extra, names)) hints.push_back("did you mean '" + *s + "'?");
+        if (auto s = DidYouMean(extra, candidates)) hints.push_back("did you mean '" + *s + "'?");
       hints.push_back("run 'sqlflow --help' for usage");
       return UsageError(std::string(is_option ? "unknown option '" : "unknown command '") + extra + "'", hints);
     }
