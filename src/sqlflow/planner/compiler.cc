@@ -146,6 +146,7 @@ class Compiler {
 
  private:
   void CollectPipelineFacts(const std::vector<parser::Item>& items);
+  void AddVariableNotes(const variables::SubstitutedText& text, size_t first_new);
   void Walk(const std::vector<parser::Item>& items);
   void HandleStatement(const parser::RawStatement& raw);
   void BuildStep(ActiveStatement& active);
@@ -213,7 +214,11 @@ std::optional<Plan> Compiler::Run() {
   // Structural errors in the file (regions, blocks) make the statement walk unreliable, but every
   // statement that was delimited is still checked so that all errors are reported in one run.
   Walk(tree->items);
-  for (auto& active : active_) BuildStep(active);
+  for (auto& active : active_) {
+    size_t first_new = diagnostics_.All().size();
+    BuildStep(active);
+    AddVariableNotes(active.text, first_new);
+  }
   // Cross-statement analysis needs the complete active path: it is skipped when a condition could not be
   // evaluated (§5.3) or a statement could not be delimited or parsed (it would only report follow-on errors).
   if (!condition_failed_ && !structural_errors && !statement_failed_) CrossStatementAnalysis();
@@ -222,6 +227,24 @@ std::optional<Plan> Compiler::Run() {
     if (d.severity == Severity::kWarning) plan_.warnings.push_back(d);
   if (diagnostics_.HasErrors()) return std::nullopt;
   return std::move(plan_);
+}
+
+// §7.1: when the offending text came from a variable, the caret already points at the ${...}; add the
+// note `${name} = '<value>'` (masked for secret names).
+void Compiler::AddVariableNotes(const variables::SubstitutedText& text, size_t first_new) {
+  auto& items = diagnostics_.Mutable();
+  for (size_t i = first_new; i < items.size(); ++i) {
+    Diagnostic& d = items[i];
+    if (!d.pos.valid() || !text.file || d.pos.file != text.file->path()) continue;
+    for (const auto& segment : text.segments) {
+      if (!segment.from_variable) continue;
+      SourcePos at = text.file->Pos(segment.src_begin);
+      if (at.line != d.pos.line || at.column != d.pos.column) continue;
+      std::string value = text.text.substr(segment.out_begin, segment.out_end - segment.out_begin);
+      d.notes.push_back("${" + segment.var_name + "} = '" + (IsSecretName(segment.var_name) ? "***" : value) + "'");
+      break;
+    }
+  }
 }
 
 void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
@@ -296,7 +319,9 @@ void Compiler::HandleStatement(const parser::RawStatement& raw) {
     statement_failed_ = true;
     return;
   }
+  size_t first_new = diagnostics_.All().size();
   auto statement = parser::ParseStatement(text, diagnostics_);
+  AddVariableNotes(text, first_new);
   if (!statement) {
     statement_failed_ = true;
     return;
