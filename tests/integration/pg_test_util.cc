@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -246,6 +247,9 @@ std::string TestTableName(const std::string& suffix) {
   std::string name = ToLower(std::string(info->test_suite_name()) + "_" + info->name());
   for (auto& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  // PostgreSQL identifiers hold 63 bytes; leave room for suffixes such as "_back" and "_child".
+  if (name.size() > 40)
+    name = name.substr(0, 32) + "_" + std::to_string(std::hash<std::string>{}(name) % 1000000);
   return suffix.empty() ? name : name + "_" + suffix;
 }
 

@@ -1,0 +1,266 @@
+// Parts of the postgres connector that need no server: SQLSTATE classification, the retry policy with a fake
+// sleeper (exact sleep sequence), the circuit breaker with a fake clock, connection settings and secret
+// masking, qualified names, and the numeric codec. They run in the integration binary but never skip.
+#include <gtest/gtest.h>
+
+#include <duckdb.h>
+
+#include "pg_test_util.h"
+#include "sqlflow/common/error.h"
+#include "sqlflow/connectors/postgres/pg_connection.h"
+#include "sqlflow/connectors/postgres/pg_copy_decoder.h"
+#include "sqlflow/connectors/postgres/pg_copy_encoder.h"
+#include "sqlflow/connectors/postgres/pg_factories.h"
+#include "sqlflow/connectors/postgres/pg_retry.h"
+#include "sqlflow/connectors/postgres/pg_wire.h"
+
+namespace sqlflow::connectors::pg {
+namespace {
+
+using sqlflow::testing::DestinationParams;
+using sqlflow::testing::SourceParams;
+
+class FakeSleeper : public Sleeper {
+ public:
+  void Sleep(double seconds) override { sleeps.push_back(seconds); }
+  std::vector<double> sleeps;
+};
+
+// A port with nothing listening: connections are refused at once.
+int ClosedPort() {
+  static int port = 1;  // tcpmux: never listening in the test image
+  return port;
+}
+
+TEST(PostgresOffline, SqlStateClassification) {
+  struct Case {
+    const char* state;
+    bool lost;
+    ErrorKind kind;
+    bool retry;
+  };
+  const Case cases[] = {
+      {"08006", false, ErrorKind::kTransient, true},
+      {"57P01", false, ErrorKind::kTransient, true},
+      {"40001", false, ErrorKind::kTransient, true},
+      {"40P01", false, ErrorKind::kTransient, true},
+      {"53300", false, ErrorKind::kTransient, true},
+      {"55P03", false, ErrorKind::kTransient, true},
+      {"", true, ErrorKind::kTransient, true},
+      {"28P01", false, ErrorKind::kAuthFailed, false},
+      {"28000", true, ErrorKind::kAuthFailed, false},
+      {"3D000", false, ErrorKind::kNotFound, false},
+      {"42P01", false, ErrorKind::kNotFound, false},
+      {"42703", false, ErrorKind::kNotFound, false},
+      {"42501", false, ErrorKind::kPermissionDenied, false},
+      {"22P02", false, ErrorKind::kDataError, false},
+      {"23505", false, ErrorKind::kDataError, false},
+      {"57014", false, ErrorKind::kTimeout, false},
+      {"42601", false, ErrorKind::kInvalidConfig, false},
+      {"XX000", false, ErrorKind::kDataError, false},
+  };
+  for (const auto& c : cases) {
+    const Classification got = ClassifySqlState(c.state, c.lost);
+    EXPECT_EQ(got.kind, c.kind) << c.state;
+    EXPECT_EQ(got.retryable, c.retry) << c.state;
+  }
+  EXPECT_EQ(SqlStateOfConnectFailure("FATAL:  password authentication failed for user \"etl\""), "28P01");
+  EXPECT_EQ(SqlStateOfConnectFailure("FATAL:  database \"nope\" does not exist"), "3D000");
+  EXPECT_EQ(SqlStateOfConnectFailure("FATAL:  role \"nope\" does not exist"), "28000");
+  EXPECT_EQ(SqlStateOfConnectFailure("FATAL:  sorry, too many clients already"), "53300");
+  EXPECT_EQ(
+      SqlStateOfConnectFailure("connection to server at \"127.0.0.1\", port 1 failed: Connection refused"),
+      "");
+}
+
+TEST(PostgresOffline, BackoffDelaysFollowThePolicy) {
+  RetryPolicy policy;
+  policy.retry_delay = 0.5;
+  policy.multiplier = 2;
+  policy.retry_max_delay = 3;
+  policy.jitter = 0.2;
+  EXPECT_DOUBLE_EQ(policy.Delay(1, 0.5), 0.5);
+  EXPECT_DOUBLE_EQ(policy.Delay(2, 0.5), 1.0);
+  EXPECT_DOUBLE_EQ(policy.Delay(3, 0.5), 2.0);
+  EXPECT_DOUBLE_EQ(policy.Delay(4, 0.5), 3.0);  // capped
+  EXPECT_DOUBLE_EQ(policy.Delay(1, 0.0), 0.4);  // 1 - jitter
+  EXPECT_DOUBLE_EQ(policy.Delay(1, 1.0), 0.6);  // 1 + jitter
+  const auto defaults = RetryPolicy::FromParams(SourceParams({{"uri", "postgresql://h/db"}}));
+  EXPECT_EQ(defaults.max_retries, 2);  // CONNECTORS.md §2.6
+  EXPECT_DOUBLE_EQ(defaults.retry_delay, 0.5);
+  EXPECT_DOUBLE_EQ(defaults.retry_max_delay, 10);
+  EXPECT_DOUBLE_EQ(defaults.jitter, 0.2);
+  EXPECT_EQ(defaults.breaker_threshold, 10);
+}
+
+// A refused connection is Transient: max_retries + 1 attempts with the exact backoff sequence, then an error
+// naming host and port and the attempt count, never the password.
+TEST(PostgresOffline, RefusedConnectionIsRetriedWithBackoffThenFails) {
+  auto sleeper = std::make_shared<FakeSleeper>();
+  Runtime runtime{sleeper, [] { return 0.0; }, [] { return 0.5; }};
+  auto source = MakeSource(runtime);
+  source->Configure(SourceParams(
+      {{"uri", "postgresql://etl:hunter2secret@127.0.0.1:" + std::to_string(ClosedPort()) + "/db"},
+       {"max_retries", 3},
+       {"retry_delay", 0.25},
+       {"circuit_breaker_threshold", 0}},
+      "orders"));
+  auto db = engine::Database::Open({});
+  engine::Connection duck(*db);
+  ReadRequest request;
+  request.object = "orders";
+  ReadContext context;
+  context.connection = &duck;
+  try {
+    auto stream = source->Read(request, context);
+    stream->Next();
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(error.kind(), ErrorKind::kTransient);
+    EXPECT_EQ(message.rfind("POSTGRES source 'orders': connect to 127.0.0.1:1 failed: ", 0), 0u) << message;
+    EXPECT_NE(message.find("(after 4 attempts)"), std::string::npos) << message;
+    EXPECT_EQ(message.find("hunter2secret"), std::string::npos) << message;
+    EXPECT_EQ(error.hint().find("hunter2secret"), std::string::npos);
+  }
+  EXPECT_EQ(sleeper->sleeps, (std::vector<double>{0.25, 0.5, 1.0}));
+}
+
+TEST(PostgresOffline, DestinationRetriesTheWholeTransaction) {
+  auto sleeper = std::make_shared<FakeSleeper>();
+  Runtime runtime{sleeper, [] { return 0.0; }, [] { return 0.5; }};
+  auto destination = MakeDestination(runtime);
+  destination->Configure(DestinationParams({{"host", "127.0.0.1"},
+                                            {"port", ClosedPort()},
+                                            {"password", "pw-never-shown"},
+                                            {"circuit_breaker_threshold", 0}},
+                                           "warehouse"));
+  auto db = engine::Database::Open({});
+  engine::Connection duck(*db);
+  try {
+    sqlflow::testing::ExportTo(*destination, duck, "SELECT 1 AS id", "t", WriteMode::kAppend);
+    FAIL();
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind("POSTGRES destination 'warehouse': connect to 127.0.0.1:1 failed: ", 0), 0u)
+        << message;
+    EXPECT_NE(message.find("(after 3 attempts)"), std::string::npos) << message;
+    EXPECT_EQ(message.find("pw-never-shown"), std::string::npos) << message;
+  }
+  EXPECT_EQ(sleeper->sleeps, (std::vector<double>{0.5, 1.0}));
+}
+
+TEST(PostgresOffline, CircuitBreakerOpensAfterTheThresholdAndProbesAfterRecovery) {
+  double now = 100;
+  Clock clock = [&] { return now; };
+  RetryPolicy policy;
+  policy.breaker_threshold = 3;
+  policy.breaker_recovery_seconds = 30;
+  CircuitBreaker& breaker = CircuitBreaker::For("test-breaker:1");
+  breaker.Reset();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));
+    breaker.RecordFailure(policy, clock, "refused");
+  }
+  try {
+    breaker.Check(policy, clock, "test-breaker:1");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kCircuitOpen);
+    EXPECT_NE(std::string(error.what())
+                  .find("circuit open for test-breaker:1 after 3 consecutive failures "
+                        "(last: refused); not retrying for 30 s"),
+              std::string::npos)
+        << error.what();
+  }
+  now += 31;
+  EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));  // half-open probe
+  breaker.RecordFailure(policy, clock, "refused again");
+  EXPECT_THROW(breaker.Check(policy, clock, "test-breaker:1"), Error);  // reopened
+  now += 31;
+  EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));
+  breaker.RecordSuccess();
+  EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));
+}
+
+TEST(PostgresOffline, ExplicitParametersOverrideUriPartsAndDefaultsDoNot) {
+  auto keywords = [](const ConnectSettings& settings) {
+    std::string out;
+    for (const auto& [k, v] : settings.keywords) out += k + "=" + v + " ";
+    return out;
+  };
+  // Registry defaults (port 5432, sslmode prefer, connect_timeout 10, application_name) come before the URI.
+  auto uri_only =
+      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw@db.example:6543/app"}}));
+  EXPECT_EQ(keywords(uri_only),
+            "connect_timeout=10 application_name=sqlflow port=5432 sslmode=prefer "
+            "dbname=postgresql://u:pw@db.example:6543/app client_encoding=UTF8 ");
+  EXPECT_EQ(uri_only.Endpoint(), "db.example:6543");
+  // Explicit values come after it and win.
+  auto overridden =
+      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw@db.example:6543/app"},
+                                                {"port", 7000},
+                                                {"user", "other"},
+                                                {"database", "x"}}));
+  EXPECT_EQ(overridden.Endpoint(), "db.example:7000");
+  EXPECT_NE(keywords(overridden).find("dbname=postgresql://u:pw@db.example:6543/app port=7000"),
+            std::string::npos)
+      << keywords(overridden);
+  // Without a URI, port and sslmode at their defaults are left to libpq (PGPORT, PGSSLMODE).
+  auto plain = ConnectSettings::FromParams(SourceParams({{"host", "h"}}));
+  EXPECT_EQ(keywords(plain), "connect_timeout=10 application_name=sqlflow host=h client_encoding=UTF8 ");
+  // Masking: URI passwords, the password parameter, key=value strings.
+  EXPECT_EQ(uri_only.Mask("failed for postgresql://u:pw@db.example:6543/app and pw"),
+            "failed for postgresql://u:***@db.example:6543/app and ***");
+  auto kv = ConnectSettings::FromParams(SourceParams({{"uri", "host=h password=s3cr3t-value dbname=d"}}));
+  EXPECT_EQ(kv.Mask("conninfo host=h password=s3cr3t-value dbname=d"),
+            "conninfo host=h password=*** dbname=d");
+}
+
+TEST(PostgresOffline, QualifiedNamesFollowPostgresIdentifierRules) {
+  auto name = ParseQualifiedName("Orders", "public");
+  EXPECT_EQ(name.schema, "public");
+  EXPECT_EQ(name.name, "orders");
+  name = ParseQualifiedName("Sales.\"My \"\"Big\"\" Table\"", "public");
+  EXPECT_EQ(name.schema, "sales");
+  EXPECT_EQ(name.name, "My \"Big\" Table");
+  EXPECT_EQ(name.Display(), "sales.\"My \"\"Big\"\" Table\"");
+  EXPECT_EQ(ParseQualifiedName("x", "staging").Display(), "staging.x");
+  EXPECT_THROW(ParseQualifiedName("a.b.c", "public"), Error);
+}
+
+std::string NumericBytes(__int128 value, int scale) {
+  ByteBuffer buffer;
+  WriteNumeric(buffer, value, scale);
+  std::string hex;
+  char byte[4];
+  for (size_t i = 4; i < buffer.size(); ++i) {  // skip the length word
+    std::snprintf(byte, sizeof(byte), "%02x", static_cast<unsigned char>(buffer.data()[i]));
+    hex += byte;
+  }
+  return hex;
+}
+
+TEST(PostgresOffline, NumericEncodingMatchesPostgresBinaryFormat) {
+  // ndigits, weight, sign, dscale, digits (base 10000), as numeric_send produces them.
+  EXPECT_EQ(NumericBytes(0, 0), "0000000000000000");
+  EXPECT_EQ(NumericBytes(0, 2), "0000000000000002");
+  EXPECT_EQ(NumericBytes(1050, 2), "0002000000000002000a1388");       // 10.50 -> 10 | 5000
+  EXPECT_EQ(NumericBytes(-12345678, 4), "000200004000000404d2162e");  // -1234.5678
+  EXPECT_EQ(NumericBytes(100000000, 0),
+            "0001000200000000"
+            "0001");  // 1 0000 0000: weight 2
+  EXPECT_EQ(NumericBytes(1, 18),
+            "0001fffb00000012"
+            "0064");  // 1e-18 -> weight -5, digit 100
+  ByteBuffer text;
+  ASSERT_TRUE(WriteNumericText(text, "18446744073709551615", 20));
+  ByteBuffer same;
+  WriteNumeric(same, static_cast<__int128>(18446744073709551615ULL), 0);
+  EXPECT_EQ(std::string(text.data(), text.size()), std::string(same.data(), same.size()));
+  ByteBuffer bad;
+  EXPECT_FALSE(WriteNumericText(bad, "12a", 3));
+}
+
+}  // namespace
+}  // namespace sqlflow::connectors::pg
