@@ -1,6 +1,7 @@
 #include "sqlflow/connectors/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -341,6 +342,11 @@ void PgConnection::Cancel() {
   if (!cancel_) return;
   char buffer[256];
   PQcancel(cancel_, buffer, sizeof(buffer));
+}
+
+void PgConnection::Shutdown() {
+  const int socket = PQsocket(conn_);
+  if (socket >= 0) ::shutdown(socket, SHUT_RDWR);
 }
 
 std::string QuotePgIdent(std::string_view name) {

@@ -128,6 +128,9 @@ class PgConnection {
 
   // Asks the server to cancel the running command; thread-safe, never throws.
   void Cancel();
+  // Shuts the socket down so that a blocked read returns at once (stream teardown); thread-safe, never
+  // throws.
+  void Shutdown();
 
  private:
   PgConnection(pg_conn* conn, ConnectSettings settings);

@@ -362,6 +362,77 @@ constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // 11 bytes with the trailing
 
 }  // namespace
 
+engine::LogicalType LogicalTypeFor(const WireType& type) {
+  duckdb_type id = DUCKDB_TYPE_VARCHAR;
+  switch (type.kind) {
+    case WireKind::kBool:
+      id = DUCKDB_TYPE_BOOLEAN;
+      break;
+    case WireKind::kInt2:
+      id = DUCKDB_TYPE_SMALLINT;
+      break;
+    case WireKind::kInt4:
+      id = DUCKDB_TYPE_INTEGER;
+      break;
+    case WireKind::kInt8:
+    case WireKind::kOid:
+      id = DUCKDB_TYPE_BIGINT;
+      break;
+    case WireKind::kFloat4:
+      id = DUCKDB_TYPE_FLOAT;
+      break;
+    case WireKind::kFloat8:
+      id = DUCKDB_TYPE_DOUBLE;
+      break;
+    case WireKind::kNumeric:
+      if (type.precision > 0)
+        return engine::LogicalType(duckdb_create_decimal_type(static_cast<uint8_t>(type.precision),
+                                                              static_cast<uint8_t>(type.scale)));
+      id = DUCKDB_TYPE_DOUBLE;
+      break;
+    case WireKind::kText:
+      id = DUCKDB_TYPE_VARCHAR;
+      break;
+    case WireKind::kBytea:
+      id = DUCKDB_TYPE_BLOB;
+      break;
+    case WireKind::kDate:
+      id = DUCKDB_TYPE_DATE;
+      break;
+    case WireKind::kTime:
+      id = DUCKDB_TYPE_TIME;
+      break;
+    case WireKind::kTimeTz:
+      id = DUCKDB_TYPE_TIME_TZ;
+      break;
+    case WireKind::kTimestamp:
+      id = DUCKDB_TYPE_TIMESTAMP;
+      break;
+    case WireKind::kTimestampTz:
+      id = DUCKDB_TYPE_TIMESTAMP_TZ;
+      break;
+    case WireKind::kInterval:
+      id = DUCKDB_TYPE_INTERVAL;
+      break;
+    case WireKind::kUuid:
+      id = DUCKDB_TYPE_UUID;
+      break;
+    case WireKind::kJson:
+    case WireKind::kJsonb: {
+      duckdb_logical_type json = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+      duckdb_logical_type_set_alias(json, "JSON");
+      return engine::LogicalType(json);
+    }
+    case WireKind::kArray: {
+      WireType inner =
+          type.dims > 1 ? WireType{WireKind::kArray, 0, 0, type.dims - 1, type.element} : *type.element;
+      engine::LogicalType child = LogicalTypeFor(inner);
+      return engine::LogicalType(duckdb_create_list_type(child.get()));
+    }
+  }
+  return engine::LogicalType(duckdb_create_logical_type(id));
+}
+
 CopyDecoder::CopyDecoder(std::vector<DecodeColumn> columns, const std::vector<engine::LogicalType>& types,
                          int64_t batch_size, bool validate_utf8)
     : columns_(std::move(columns)),

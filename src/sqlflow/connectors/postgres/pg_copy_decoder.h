@@ -25,6 +25,9 @@ struct DecodeColumn {
 
 struct Sink;  // a DuckDB vector being filled (pg_copy_decoder.cc)
 
+// The DuckDB logical type a column of `type` is decoded into (built with the C API; no database needed).
+engine::LogicalType LogicalTypeFor(const WireType& type);
+
 class CopyDecoder {
  public:
   // `types` are the DuckDB logical types of the columns, in order; they must outlive the decoder.

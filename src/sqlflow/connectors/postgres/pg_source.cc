@@ -6,8 +6,11 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
+#include <thread>
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
@@ -33,13 +36,46 @@ struct SourceOptions {
   std::string table;  // configured table ("" = the LOAD's object)
   std::string query;  // configured query ("" = none)
   int64_t query_timeout_seconds = 0;
-  std::vector<std::pair<std::string, std::string>> column_types;
+  std::vector<std::pair<std::string, std::string>> column_types;  // as configured
 };
+
+// column_types resolved to the binary formats that carry them exactly (column name -> wire type).
+using DeclaredTypes = std::vector<std::pair<std::string, WireType>>;
 
 std::string StripQuery(std::string query) {
   while (!query.empty() && (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';'))
     query.pop_back();
   return query;
+}
+
+// Declared types need DuckDB's type parser; resolved once, on the caller's thread.
+DeclaredTypes ResolveDeclaredTypes(const SourceOptions& options, engine::Connection* connection,
+                                   const std::string& prefix) {
+  DeclaredTypes declared;
+  if (options.column_types.empty()) return declared;
+  std::vector<std::string> strings;
+  for (const auto& [name, type] : options.column_types)
+    strings.push_back(EqualsIgnoreCase(type, "number") ? "DOUBLE" : type);
+  TypeResolver resolver(connection);
+  std::vector<engine::LogicalType> types;
+  try {
+    types = resolver.Resolve(strings, nullptr);
+  } catch (const Error& error) {
+    throw Error(ErrorKind::kInvalidConfig, prefix + ": column_types: " + error.what());
+  }
+  for (size_t i = 0; i < types.size(); ++i) {
+    std::optional<WireType> wire = ExactWireFor(types[i].get());
+    if (!wire)
+      throw Error(
+          ErrorKind::kInvalidConfig,
+          prefix + ": column_types: type '" + strings[i] + "' of column '" + options.column_types[i].first +
+              "' cannot be read from PostgreSQL",
+          "",
+          "use BOOLEAN, SMALLINT, INTEGER, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), VARCHAR, BLOB, DATE, TIME, "
+          "TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, UUID, JSON or a list of these");
+    declared.emplace_back(options.column_types[i].first, *wire);
+  }
+  return declared;
 }
 
 const CatalogColumn* FindColumn(const Relation& relation, const std::string& name) {
@@ -71,13 +107,11 @@ struct ReadPlan {
   std::string copy_sql;
   std::vector<DecodeColumn> decode;
   Schema schema;
-  std::vector<std::string> type_strings;
-  std::vector<engine::LogicalType> types;  // DuckDB types of the schema, in order
   std::vector<std::string> warnings;
 };
 
 ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const ReadRequest& request,
-                  const SourceOptions& options, TypeResolver& resolver, const std::string& prefix) {
+                  const DeclaredTypes& declared_types, const std::string& prefix) {
   std::vector<const CatalogColumn*> chosen;
   if (request.columns.empty()) {
     for (const auto& column : relation.columns) chosen.push_back(&column);
@@ -90,55 +124,22 @@ ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const Read
   }
   if (chosen.empty()) throw Error(ErrorKind::kDataError, prefix + ": " + relation.label + " has no columns");
 
-  // Declared types: each must have an exact binary counterpart; the column is cast to it in the SELECT.
-  std::vector<std::optional<WireType>> declared(chosen.size());
-  std::vector<std::string> declared_names, declared_strings;
-  std::vector<size_t> declared_index;
-  for (const auto& [name, type] : options.column_types) {
-    bool matched = false;
-    for (size_t i = 0; i < chosen.size(); ++i)
-      if (EqualsIgnoreCase(chosen[i]->name, name)) {
-        declared_index.push_back(i);
-        declared_names.push_back(name);
-        declared_strings.push_back(EqualsIgnoreCase(type, "number") ? "DOUBLE" : type);
-        matched = true;
-      }
-    (void)matched;
-  }
-  if (!declared_strings.empty()) {
-    std::vector<engine::LogicalType> types;
-    try {
-      types = resolver.Resolve(declared_strings, nullptr);
-    } catch (const Error& error) {
-      throw Error(ErrorKind::kInvalidConfig, prefix + ": column_types: " + error.what());
-    }
-    for (size_t k = 0; k < types.size(); ++k) {
-      std::optional<WireType> wire = ExactWireFor(types[k].get());
-      if (!wire)
-        throw Error(
-            ErrorKind::kInvalidConfig,
-            prefix + ": column_types: type '" + declared_strings[k] + "' of column '" + declared_names[k] +
-                "' cannot be read from PostgreSQL",
-            "",
-            "use BOOLEAN, SMALLINT, INTEGER, BIGINT, FLOAT, DOUBLE, DECIMAL(p,s), VARCHAR, BLOB, DATE, "
-            "TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, UUID, JSON or a list of these");
-      declared[declared_index[k]] = wire;
-    }
-  }
-
   ReadPlan plan;
   std::vector<std::string> select;
-  for (size_t i = 0; i < chosen.size(); ++i) {
-    const CatalogColumn& column = *chosen[i];
-    const std::string quoted = connection.QuoteIdent(column.name);
+  for (const CatalogColumn* column : chosen) {
+    const std::string quoted = connection.QuoteIdent(column->name);
+    const WireType* declared = nullptr;
+    for (const auto& [name, wire] : declared_types)
+      if (EqualsIgnoreCase(name, column->name)) declared = &wire;
     WireType wire;
-    if (declared[i]) {
-      wire = *declared[i];
+    if (declared) {
+      // Declared types win: PostgreSQL casts the column to the type that carries it.
+      wire = *declared;
       select.push_back(quoted + "::" + wire.PgTypeName() + " AS " + quoted);
     } else {
       bool quiet = false;
       std::optional<WireType> mapped =
-          ReadMapping(column.type_oid, column.typmod, column.dims, relation.types, &quiet);
+          ReadMapping(column->type_oid, column->typmod, column->dims, relation.types, &quiet);
       if (mapped) {
         wire = *mapped;
         select.push_back(quoted);
@@ -146,19 +147,20 @@ ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const Read
         wire.kind = WireKind::kText;
         select.push_back(quoted + "::text AS " + quoted);
         if (!quiet)
-          plan.warnings.push_back("column '" + column.name + "' of type " + column.format_type +
+          plan.warnings.push_back("column '" + column->name + "' of type " + column->format_type +
                                   " has no binary decoder; read as text (VARCHAR)");
       }
     }
-    plan.decode.push_back({column.name, wire});
-    plan.type_strings.push_back(wire.DuckDBType());
-    plan.schema.push_back({column.name, wire.DuckDBType(), !column.not_null, column.format_type});
+    plan.decode.push_back({column->name, wire});
+    plan.schema.push_back({column->name, wire.DuckDBType(), !column->not_null, column->format_type});
   }
 
   std::string sql = "COPY (SELECT " + Join(select, ", ") + " FROM " + relation.from_sql;
   if (request.cursor) {
     const CatalogColumn* cursor = FindColumn(relation, request.cursor->field);
     if (!cursor) ThrowMissingColumn(relation, request.cursor->field, prefix);
+    // The bound is DuckDB's text of the watermark, cast to the column's type without its modifier (so a
+    // varchar(n) bound is not truncated).
     sql += " WHERE " + connection.QuoteIdent(cursor->name) + (request.cursor->inclusive ? " >= " : " > ") +
            connection.QuoteLiteral(request.cursor->value.text) +
            "::" + (cursor->base_format_type.empty() ? cursor->format_type : cursor->base_format_type);
@@ -166,10 +168,6 @@ ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const Read
   if (request.limit) sql += " LIMIT " + std::to_string(*request.limit);
   sql += ") TO STDOUT (FORMAT binary)";
   plan.copy_sql = std::move(sql);
-
-  std::vector<std::string> canonical;
-  plan.types = resolver.Resolve(plan.type_strings, &canonical);
-  for (size_t i = 0; i < plan.schema.size(); ++i) plan.schema[i].type = canonical[i];
   return plan;
 }
 
@@ -180,74 +178,133 @@ bool SameSchema(const Schema& a, const Schema& b) {
   return true;
 }
 
+// Reads on a producer thread: connect, snapshot, COPY OUT, decode; finished batches wait in a small queue
+// (at most kQueuedBatches) so that PostgreSQL, the decoder and the executor's appender work in parallel while
+// memory stays bounded by a few batches. Next() hands the queued events out in order. Errors travel through
+// the queue and are rethrown by Next().
 class PgReadStream : public ReadStream {
  public:
-  PgReadStream(OpContext context, SourceOptions options, ReadRequest request, engine::Connection* duck)
+  PgReadStream(OpContext context, ReadRequest request, DeclaredTypes declared, const SourceOptions& options)
       : ctx_(std::move(context)),
-        options_(std::move(options)),
         request_(std::move(request)),
-        resolver_(duck),
+        declared_(std::move(declared)),
+        options_(options),
         started_ms_(NowMs()) {
     object_label_ =
         options_.query.empty() ? ParseQualifiedName(request_.object, options_.schema).Display() : "query";
   }
 
+  ~PgReadStream() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    queue_changed_.notify_all();
+    {
+      // Unblocks a producer waiting for COPY data.
+      std::lock_guard<std::mutex> lock(connection_mutex_);
+      if (connection_) connection_->Shutdown();
+    }
+    if (producer_.joinable()) producer_.join();
+  }
+
   ReadEvent Next() override {
+    if (!producer_.joinable() && !finished_) producer_ = std::thread([this] { Produce(); });
+    std::unique_lock<std::mutex> lock(mutex_);
+    queue_changed_.wait(lock, [&] { return !queue_.empty() || error_ || cancelled_ || finished_; });
     if (cancelled_) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
-    if (!pending_.empty()) return Pop();
-    if (ended_) return ReadEvent{};
-    if (!started_) {
-      started_ = true;
-      Start();
-      return Pop();
+    if (!queue_.empty()) {
+      ReadEvent event = std::move(queue_.front());
+      queue_.pop_front();
+      if (event.kind == ReadEvent::Kind::kBatch) --queued_batches_;
+      if (event.kind == ReadEvent::Kind::kEnd) finished_ = true;
+      lock.unlock();
+      queue_changed_.notify_all();
+      return event;
     }
-    while (true) {
-      try {
-        if (decoder_->HasBatch()) return EmitBatch();
-        if (copy_done_) {
-          ended_ = true;
-          ReadEvent end;
-          end.kind = ReadEvent::Kind::kEnd;
-          end.end.warnings = warnings_;
-          stats_.elapsed_ms = NowMs() - started_ms_;
-          return end;
-        }
-        ReadMore();
-      } catch (const PgError& error) {
-        Recover(error);
-        if (!pending_.empty()) return Pop();
-      }
-    }
+    if (error_) std::rethrow_exception(error_);
+    return ReadEvent{};  // after kEnd
   }
 
   void Cancel() override {
-    cancelled_ = true;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+    }
+    queue_changed_.notify_all();
     std::lock_guard<std::mutex> lock(connection_mutex_);
     if (connection_) connection_->Cancel();
   }
 
-  ReadStats Stats() const override { return stats_; }
-
- private:
-  ReadEvent Pop() {
-    ReadEvent event = std::move(pending_.front());
-    pending_.pop_front();
-    return event;
+  ReadStats Stats() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ReadStats stats = stats_;
+    stats.elapsed_ms = NowMs() - started_ms_;
+    return stats;
   }
 
-  ReadEvent EmitBatch() {
-    ReadEvent event;
-    event.kind = ReadEvent::Kind::kBatch;
-    event.chunks = decoder_->TakeBatch();
-    for (const auto& chunk : event.chunks) stats_.rows += static_cast<int64_t>(chunk.size());
-    ++batches_delivered_;
-    stats_.elapsed_ms = NowMs() - started_ms_;
-    return event;
+ private:
+  static constexpr size_t kQueuedBatches = 2;
+
+  bool Stopping() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stop_ || cancelled_;
+  }
+
+  // Queues an event; batches wait while the queue is full. False when the stream is going away.
+  bool Push(ReadEvent event) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (event.kind == ReadEvent::Kind::kBatch) {
+      queue_changed_.wait(lock, [&] { return queued_batches_ < kQueuedBatches || stop_ || cancelled_; });
+      if (stop_ || cancelled_) return false;
+      ++queued_batches_;
+      for (const auto& chunk : event.chunks) stats_.rows += static_cast<int64_t>(chunk.size());
+    }
+    queue_.push_back(std::move(event));
+    lock.unlock();
+    queue_changed_.notify_all();
+    return true;
+  }
+
+  void Produce() {
+    try {
+      Start();
+      while (!Stopping()) {
+        try {
+          if (decoder_->HasBatch()) {
+            ReadEvent event;
+            event.kind = ReadEvent::Kind::kBatch;
+            event.chunks = decoder_->TakeBatch();
+            ++batches_pushed_;
+            if (!Push(std::move(event))) return;
+            continue;
+          }
+          if (copy_done_) {
+            ReadEvent end;
+            end.kind = ReadEvent::Kind::kEnd;
+            end.end.warnings = warnings_;
+            Push(std::move(end));
+            return;
+          }
+          ReadMore();
+        } catch (const PgError& error) {
+          Recover(error);
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = std::current_exception();
+    }
+    queue_changed_.notify_all();
   }
 
   void SetConnection(std::unique_ptr<PgConnection> connection) {
     std::lock_guard<std::mutex> lock(connection_mutex_);
     connection_ = std::move(connection);
+  }
+
+  void ThrowIfCancelled() {
+    if (Stopping()) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
   }
 
   // One attempt: connect, snapshot, schema, COPY started.
@@ -263,20 +320,23 @@ class PgReadStream : public ReadStream {
         options_.query.empty()
             ? DescribeTable(connection, ParseQualifiedName(request_.object, options_.schema), ctx_.prefix)
             : DescribeQuery(connection, options_.query);
-    ReadPlan plan = PlanRead(connection, relation, request_, options_, resolver_, ctx_.prefix);
+    ReadPlan plan = PlanRead(connection, relation, request_, declared_, ctx_.prefix);
     phase_ = "COPY from " + object_label_ + " on " + connection.endpoint();
     PgResult copy(PQexec(connection.get(), plan.copy_sql.c_str()));
     connection.Expect(copy, {PGRES_COPY_OUT});
-    ++stats_.requests;
-
-    if (!schema_emitted_ || !SameSchema(schema_, plan.schema)) {
-      types_ = std::move(plan.types);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.requests;
+    }
+    if (!schema_sent_ || !SameSchema(schema_, plan.schema)) {
+      types_.clear();
+      for (const auto& column : plan.decode) types_.push_back(LogicalTypeFor(column.type));
       schema_ = plan.schema;
-      schema_emitted_ = true;
+      schema_sent_ = true;
       ReadEvent event;
       event.kind = ReadEvent::Kind::kSchema;
       event.schema = schema_;
-      pending_.push_back(std::move(event));
+      Push(std::move(event));
     }
     warnings_ = plan.warnings;
     decoder_ = std::make_unique<CopyDecoder>(std::move(plan.decode), types_, request_.batch_size,
@@ -286,39 +346,45 @@ class PgReadStream : public ReadStream {
 
   void Start() {
     while (true) {
+      ThrowIfCancelled();
       ctx_.CheckBreaker();
       try {
         OpenOnce();
         return;
       } catch (const PgError& error) {
         SetConnection(nullptr);
-        if (cancelled_) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
+        ThrowIfCancelled();
         if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_)) throw ctx_.ToError(phase_, error, attempt_);
         ++attempt_;
+        std::lock_guard<std::mutex> lock(mutex_);
         ++stats_.retries;
       }
     }
   }
 
-  // After a failure mid-stream: the whole read restarts (new snapshot); rows already delivered are
-  // withdrawn with a Reset event first.
+  // After a failure mid-stream the whole read restarts (new snapshot); rows already queued are withdrawn with
+  // a Reset event first (CONNECTORS.md §2.8 rule 4).
   void Recover(const PgError& error) {
     SetConnection(nullptr);
-    if (cancelled_) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
+    ThrowIfCancelled();
     if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_)) throw ctx_.ToError(phase_, error, attempt_);
     ++attempt_;
-    ++stats_.retries;
     decoder_.reset();
-    if (batches_delivered_ > 0) {
+    if (batches_pushed_ > 0) {
       ReadEvent reset;
       reset.kind = ReadEvent::Kind::kReset;
       reset.reason =
           ctx_.settings.Mask(phase_ + " failed: " + error.Describe() + "; reading " + object_label_ +
                              " again from the start (attempt " + std::to_string(attempt_) + " of " +
                              std::to_string(ctx_.policy.max_retries + 1) + ")");
-      pending_.push_back(std::move(reset));
-      batches_delivered_ = 0;
+      Push(std::move(reset));
+      batches_pushed_ = 0;
+      std::lock_guard<std::mutex> lock(mutex_);
       stats_.rows = 0;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.retries;
     }
     Start();
   }
@@ -327,11 +393,11 @@ class PgReadStream : public ReadStream {
   void ReadMore() {
     PgConnection& connection = *connection_;
     while (!decoder_->HasBatch() && !copy_done_) {
-      if (cancelled_) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
+      ThrowIfCancelled();
       char* buffer = nullptr;
       const int size = PQgetCopyData(connection.get(), &buffer, 0);
       if (size > 0) {
-        stats_.bytes += size;
+        bytes_ += size;
         try {
           decoder_->Feed(buffer, static_cast<size_t>(size));
         } catch (const Error& error) {
@@ -355,36 +421,51 @@ class PgReadStream : public ReadStream {
         ctx_.breaker().RecordSuccess();
         SetConnection(nullptr);
         copy_done_ = true;
+        std::lock_guard<std::mutex> lock(mutex_);
+        stats_.bytes = bytes_;
         return;
       }
       PgResult result(PQgetResult(connection.get()));
-      if (cancelled_) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
+      ThrowIfCancelled();
       throw connection.ErrorOf(result.get());
     }
   }
 
+  // Immutable after construction (read by the producer).
   OpContext ctx_;
-  SourceOptions options_;
   ReadRequest request_;
-  TypeResolver resolver_;
+  DeclaredTypes declared_;
+  SourceOptions options_;
   std::string object_label_;
+  int64_t started_ms_;
+
+  // Producer-thread state.
   std::string phase_;
-  std::mutex connection_mutex_;
-  std::unique_ptr<PgConnection> connection_;
   std::vector<engine::LogicalType> types_;
   std::unique_ptr<CopyDecoder> decoder_;
   Schema schema_;
-  bool schema_emitted_ = false;
-  std::deque<ReadEvent> pending_;
+  bool schema_sent_ = false;
   int attempt_ = 1;
-  int64_t batches_delivered_ = 0;
-  bool started_ = false;
+  int64_t batches_pushed_ = 0;
+  int64_t bytes_ = 0;
   bool copy_done_ = false;
-  bool ended_ = false;
   std::vector<std::string> warnings_;
-  std::atomic<bool> cancelled_{false};
+
+  // The connection (producer-owned; Cancel and the destructor reach it under connection_mutex_).
+  std::mutex connection_mutex_;
+  std::unique_ptr<PgConnection> connection_;
+
+  // The queue between the producer and Next(), under mutex_.
+  mutable std::mutex mutex_;
+  std::condition_variable queue_changed_;
+  std::deque<ReadEvent> queue_;
+  size_t queued_batches_ = 0;
+  std::exception_ptr error_;
+  bool stop_ = false;
+  bool cancelled_ = false;
+  bool finished_ = false;  // consumer side: kEnd handed out
   ReadStats stats_;
-  int64_t started_ms_;
+  std::thread producer_;
 };
 
 class PostgresSource : public Source {
@@ -468,7 +549,7 @@ class PostgresSource : public Source {
   Schema GetSchema(std::string_view object, engine::Connection& scratch) override {
     Schema schema;
     const std::string target = !options_.table.empty() ? options_.table : std::string(object);
-    TypeResolver resolver(&scratch);
+    const DeclaredTypes declared = ResolveDeclaredTypes(options_, &scratch, ctx_.prefix);
     ctx_.Run("read the schema of " + (options_.query.empty() ? target : std::string("the query")) + " on " +
                  ctx_.endpoint,
              [&] {
@@ -480,7 +561,7 @@ class PostgresSource : public Source {
                        : DescribeQuery(*connection, options_.query);
                ReadRequest request;
                request.object = target;
-               schema = PlanRead(*connection, relation, request, options_, resolver, ctx_.prefix).schema;
+               schema = PlanRead(*connection, relation, request, declared, ctx_.prefix).schema;
              });
     return schema;
   }
@@ -492,7 +573,8 @@ class PostgresSource : public Source {
       if (effective.object.empty())
         throw Error(ErrorKind::kInvalidConfig, ctx_.prefix + ": no table to read (set 'table' or 'query')");
     }
-    return std::make_unique<PgReadStream>(ctx_, options_, std::move(effective), context.connection);
+    DeclaredTypes declared = ResolveDeclaredTypes(options_, context.connection, ctx_.prefix);
+    return std::make_unique<PgReadStream>(ctx_, std::move(effective), std::move(declared), options_);
   }
 
   IncrementalSupport SupportsIncremental() const override { return IncrementalSupport::kPushdown; }
