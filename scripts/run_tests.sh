@@ -20,7 +20,7 @@ cleanup() { [[ -x scripts/test-servers.sh ]] && scripts/test-servers.sh stop >/d
 trap cleanup EXIT
 if [[ -x scripts/test-servers.sh ]]; then
   scripts/test-servers.sh start || echo "warning: some test servers did not start (see above)"
-  [[ -f "$BUILD_DIR/test-servers.env" ]] && source "$BUILD_DIR/test-servers.env"
+  if [[ -f "$BUILD_DIR/test-servers.env" ]]; then set -a; source "$BUILD_DIR/test-servers.env"; set +a; fi
 fi
 
 # 1. ctest: unit tests (one ctest entry per GoogleTest case) and our own end-to-end cases.
