@@ -9,6 +9,7 @@
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/engine/database.h"
+#include "sqlflow/planner/compiler.h"
 #include "sqlflow/project/init.h"
 
 namespace fs = std::filesystem;
@@ -58,10 +59,7 @@ void ValidateConnectorParams(const project::Profile& profile, const project::Con
   const auto* info = registries.sources.Find(connector.type);
   if (!info) info = registries.destinations.Find(connector.type);
   if (!info) {
-    auto& d = diagnostics.Error("SF401", "unknown connector type '" + connector.type + "'", connector.type_pos);
-    auto names = registries.sources.CanonicalNames();
-    if (auto s = DidYouMean(connector.type, names)) d.hints.push_back("did you mean '" + *s + "'?");
-    d.hints.push_back("known types: " + Join(names, ", "));
+    planner::ReportUnknownConnectorType(diagnostics, connector.type, connector.type_pos);
     return;
   }
   if (report_unresolved) {
@@ -162,10 +160,7 @@ int ConnectDescribe(const GlobalOptions&, const std::string& type, const std::st
   if (!info) info = registries.destinations.Find(type);
   if (!info) {
     Diagnostics diagnostics;
-    auto& d = diagnostics.Error("SF401", "unknown connector type '" + type + "'");
-    auto names = registries.sources.CanonicalNames();
-    if (auto s = DidYouMean(type, names)) d.hints.push_back("did you mean '" + *s + "'?");
-    d.hints.push_back("known types: " + Join(names, ", "));
+    planner::ReportUnknownConnectorType(diagnostics, type, {});
     SourceCache sources;
     return ReportDiagnostics(diagnostics, sources);
   }
@@ -186,11 +181,7 @@ int ConnectTest(const GlobalOptions& global, const std::string& name, const std:
   if (!profile) return ReportDiagnostics(context.diagnostics, context.sources);
   const auto* connector = profile->FindConnector(name);
   if (!connector) {
-    std::vector<std::string> names;
-    for (const auto& c : profile->connectors) names.push_back(c.name);
-    auto& d = context.diagnostics.Error("SF407", "unknown connector '" + name + "' in profile '" + profile->name + "'");
-    if (auto s = DidYouMean(name, names)) d.hints.push_back("did you mean '" + *s + "'?");
-    d.hints.push_back("available connectors: " + (names.empty() ? std::string("(none)") : Join(names, ", ")));
+    planner::ReportUnknownProfileConnector(context.diagnostics, name, &*profile, {});
     return ReportDiagnostics(context.diagnostics, context.sources);
   }
   ValidateConnectorParams(*profile, *connector, context.diagnostics, true);

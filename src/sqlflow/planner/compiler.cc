@@ -57,6 +57,27 @@ std::optional<std::string> ResolvePipelineName(const fs::path& root, const std::
   return std::nullopt;
 }
 
+Diagnostic& ReportUnknownConnectorType(Diagnostics& diagnostics, const std::string& type, SourcePos pos) {
+  auto& d = diagnostics.Error("SF401", "unknown connector type '" + type + "'", std::move(pos));
+  auto names = connectors::BuiltinRegistries().sources.CanonicalNames();
+  if (auto s = DidYouMean(type, names)) d.hints.push_back("did you mean '" + *s + "'?");
+  d.hints.push_back("known types: " + Join(names, ", "));
+  return d;
+}
+
+Diagnostic& ReportUnknownProfileConnector(Diagnostics& diagnostics, const std::string& name,
+                                          const project::Profile* profile, SourcePos pos) {
+  std::string profile_name = profile ? profile->name : "";
+  auto& d = diagnostics.Error("SF407", "unknown connector '" + name + "' in profile '" + profile_name + "'",
+                              std::move(pos));
+  std::vector<std::string> names;
+  if (profile)
+    for (const auto& c : profile->connectors) names.push_back(c.name);
+  if (auto s = DidYouMean(name, names)) d.hints.push_back("did you mean '" + *s + "'?");
+  d.hints.push_back("available connectors: " + (names.empty() ? std::string("(none)") : Join(names, ", ")));
+  return d;
+}
+
 // ------------------------------------------------------------------ compilation
 
 namespace {
@@ -408,36 +429,19 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
 
   if (source.type) {
     info = registries.sources.Find(source.type->text);
-    if (!info) {
-      auto& d = diagnostics_.Error("SF401", "unknown connector type '" + source.type->text + "'",
-                                   active.text.Pos(source.type->offset, source.type->length));
-      auto names = registries.sources.CanonicalNames();
-      if (auto s = DidYouMean(source.type->text, names)) d.hints.push_back("did you mean '" + *s + "'?");
-      d.hints.push_back("known types: " + Join(names, ", "));
-    }
+    if (!info)
+      ReportUnknownConnectorType(diagnostics_, source.type->text,
+                                 active.text.Pos(source.type->offset, source.type->length));
     if (source.params) merged = source.params->value;
   } else if (source.connector) {
     SourcePos conn_pos = active.text.Pos(source.connector->offset, source.connector->length);
     if (request_.profile) connector = request_.profile->FindConnector(source.connector->text);
     if (!connector) {
-      std::string profile_name = request_.profile ? request_.profile->name : "";
-      auto& d = diagnostics_.Error("SF407", "unknown connector '" + source.connector->text + "' in profile '" +
-                                                profile_name + "'",
-                                   conn_pos);
-      std::vector<std::string> names;
-      if (request_.profile)
-        for (const auto& c : request_.profile->connectors) names.push_back(c.name);
-      if (auto s = DidYouMean(source.connector->text, names)) d.hints.push_back("did you mean '" + *s + "'?");
-      d.hints.push_back("available connectors: " + (names.empty() ? std::string("(none)") : Join(names, ", ")));
+      ReportUnknownProfileConnector(diagnostics_, source.connector->text, request_.profile, conn_pos);
     } else {
       detail.connector = connector->name;
       info = registries.sources.Find(connector->type);
-      if (!info) {
-        auto& d = diagnostics_.Error("SF401", "unknown connector type '" + connector->type + "'", connector->type_pos);
-        auto names = registries.sources.CanonicalNames();
-        if (auto s = DidYouMean(connector->type, names)) d.hints.push_back("did you mean '" + *s + "'?");
-        d.hints.push_back("known types: " + Join(names, ", "));
-      }
+      if (!info) ReportUnknownConnectorType(diagnostics_, connector->type, connector->type_pos);
       merged = connector->params;
       if (source.params)
         for (const auto& [key, value] : source.params->value.items()) merged[key] = value;
@@ -564,14 +568,7 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
   if (exp.destination_is_connector) {
     if (request_.profile) connector = request_.profile->FindConnector(exp.destination);
     if (!connector) {
-      std::string profile_name = request_.profile ? request_.profile->name : "";
-      auto& d = diagnostics_.Error("SF407", "unknown connector '" + exp.destination + "' in profile '" + profile_name + "'",
-                                   dest_pos);
-      std::vector<std::string> names;
-      if (request_.profile)
-        for (const auto& c : request_.profile->connectors) names.push_back(c.name);
-      if (auto s = DidYouMean(exp.destination, names)) d.hints.push_back("did you mean '" + *s + "'?");
-      d.hints.push_back("available connectors: " + (names.empty() ? std::string("(none)") : Join(names, ", ")));
+      ReportUnknownProfileConnector(diagnostics_, exp.destination, request_.profile, dest_pos);
       ok = false;
     } else {
       detail.connector = connector->name;

@@ -33,6 +33,12 @@ std::vector<std::string> ListPipelines(const std::filesystem::path& root, bool i
 std::optional<std::string> ResolvePipelineName(const std::filesystem::path& root, const std::string& argument,
                                                Diagnostics& diagnostics);
 
+// SF401 `unknown connector type '<t>'` with did-you-mean and the list of known types.
+Diagnostic& ReportUnknownConnectorType(Diagnostics& diagnostics, const std::string& type, SourcePos pos);
+// SF407 `unknown connector '<n>' in profile '<p>'` with did-you-mean and the profile's connectors.
+Diagnostic& ReportUnknownProfileConnector(Diagnostics& diagnostics, const std::string& name,
+                                          const project::Profile* profile, SourcePos pos);
+
 // Tables read and written by one SQL text, from DuckDB's parse tree (json_serialize_sql) for queries and
 // from the statement's leading keywords for DDL/DML. Names are lower-cased; catalog-qualified names and
 // information_schema / pg_catalog are dropped.
