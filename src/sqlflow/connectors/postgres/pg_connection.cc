@@ -69,8 +69,8 @@ std::string PgError::Describe() const {
 Classification ClassifySqlState(std::string_view sqlstate, bool connection_lost) {
   const std::string_view cls = sqlstate.substr(0, std::min<size_t>(2, sqlstate.size()));
   if (cls == "28") return {ErrorKind::kAuthFailed, false};
-  if (connection_lost) return {ErrorKind::kTransient, true};
-  if (sqlstate.empty()) return {ErrorKind::kProtocolError, false};
+  // No SQLSTATE: libpq itself failed (connection refused, reset or closed, send failure).
+  if (connection_lost || sqlstate.empty()) return {ErrorKind::kTransient, true};
   static const char* kTransientStates[] = {"57P01", "57P02", "57P03", "53300", "40001",
                                            "40P01", "55P03", "58000", "58030"};
   if (cls == "08") return {ErrorKind::kTransient, true};
