@@ -152,6 +152,19 @@ TEST_F(PostgresSource, IncrementalBoundIsPushedDownWithTheColumnType) {
     EXPECT_EQ(read.rows, c.rows) << c.bound.field << (c.bound.inclusive ? " >= " : " > ")
                                  << c.bound.value.text;
   }
+  // lookback_window widens a stored watermark (interval text, or seconds / cursor units), not cursor_start.
+  auto hours = Make({{"lookback_window", "2 hours"}});
+  EXPECT_EQ(Read(*hours, table, CursorBound{"ts", {"TIMESTAMP", "2024-01-01 05:00:00"}, true}).rows, 7);
+  EXPECT_EQ(Read(*hours, table, CursorBound{"d", {"DATE", "2024-01-08"}, true}).rows,
+            3);  // 2 hours: same day
+  EXPECT_EQ(Read(*hours, table, CursorBound{"ts", {"", "2024-01-01 05:00:00"}, true}).rows, 5);
+  auto units = Make({{"lookback_window", 3600}});
+  EXPECT_EQ(
+      Read(*units, table, CursorBound{"tstz", {"TIMESTAMP WITH TIME ZONE", "2024-01-01 05:00:00+00"}, true})
+          .rows,
+      6);
+  auto numbers = Make({{"lookback_window", 2}});
+  EXPECT_EQ(Read(*numbers, table, CursorBound{"id", {"INTEGER", "8"}, true}).rows, 4);
   try {
     Read(*source, table, CursorBound{"updated", {"TIMESTAMP", "2024-01-01"}, false});
     FAIL();

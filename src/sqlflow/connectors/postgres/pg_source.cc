@@ -37,6 +37,7 @@ struct SourceOptions {
   std::string query;  // configured query ("" = none)
   int64_t query_timeout_seconds = 0;
   std::vector<std::pair<std::string, std::string>> column_types;  // as configured
+  nlohmann::ordered_json lookback_window;                         // null = none
 };
 
 // column_types resolved to the binary formats that carry them exactly (column name -> wire type).
@@ -111,7 +112,8 @@ struct ReadPlan {
 };
 
 ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const ReadRequest& request,
-                  const DeclaredTypes& declared_types, const std::string& prefix) {
+                  const DeclaredTypes& declared_types, const nlohmann::ordered_json& lookback,
+                  const std::string& prefix) {
   std::vector<const CatalogColumn*> chosen;
   if (request.columns.empty()) {
     for (const auto& column : relation.columns) chosen.push_back(&column);
@@ -161,9 +163,28 @@ ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const Read
     if (!cursor) ThrowMissingColumn(relation, request.cursor->field, prefix);
     // The bound is DuckDB's text of the watermark, cast to the column's type without its modifier (so a
     // varchar(n) bound is not truncated).
+    std::string bound = connection.QuoteLiteral(request.cursor->value.text) + "::" +
+                        (cursor->base_format_type.empty() ? cursor->format_type : cursor->base_format_type);
+    // lookback_window widens a stored watermark (not cursor_start, which has no stored type); the engine
+    // re-applies its exact bound afterwards, so the pushed-down bound only has to be loose enough.
+    if (!lookback.is_null() && !request.cursor->value.type.empty()) {
+      bool quiet = false;
+      const std::optional<WireType> cursor_type =
+          ReadMapping(cursor->type_oid, cursor->typmod, cursor->dims, relation.types, &quiet);
+      const bool numeric =
+          cursor_type && (cursor_type->kind == WireKind::kInt2 || cursor_type->kind == WireKind::kInt4 ||
+                          cursor_type->kind == WireKind::kInt8 || cursor_type->kind == WireKind::kOid ||
+                          cursor_type->kind == WireKind::kNumeric || cursor_type->kind == WireKind::kFloat4 ||
+                          cursor_type->kind == WireKind::kFloat8);
+      if (lookback.is_number()) {
+        const std::string amount = lookback.dump();
+        bound = "(" + bound + " - " + (numeric ? amount : amount + " * interval '1 second'") + ")";
+      } else if (lookback.is_string() && !numeric) {
+        bound = "(" + bound + " - " + connection.QuoteLiteral(lookback.get<std::string>()) + "::interval)";
+      }
+    }
     sql += " WHERE " + connection.QuoteIdent(cursor->name) + (request.cursor->inclusive ? " >= " : " > ") +
-           connection.QuoteLiteral(request.cursor->value.text) +
-           "::" + (cursor->base_format_type.empty() ? cursor->format_type : cursor->base_format_type);
+           bound;
   }
   if (request.limit) sql += " LIMIT " + std::to_string(*request.limit);
   sql += ") TO STDOUT (FORMAT binary)";
@@ -320,7 +341,8 @@ class PgReadStream : public ReadStream {
         options_.query.empty()
             ? DescribeTable(connection, ParseQualifiedName(request_.object, options_.schema), ctx_.prefix)
             : DescribeQuery(connection, options_.query);
-    ReadPlan plan = PlanRead(connection, relation, request_, declared_, ctx_.prefix);
+    ReadPlan plan =
+        PlanRead(connection, relation, request_, declared_, options_.lookback_window, ctx_.prefix);
     phase_ = "COPY from " + object_label_ + " on " + connection.endpoint();
     PgResult copy(PQexec(connection.get(), plan.copy_sql.c_str()));
     connection.Expect(copy, {PGRES_COPY_OUT});
@@ -479,6 +501,7 @@ class PostgresSource : public Source {
     options_.table = params.GetString("table");
     options_.query = StripQuery(params.GetString("query"));
     options_.query_timeout_seconds = params.GetInt("query_timeout_seconds", 0);
+    if (params.Has("lookback_window")) options_.lookback_window = params.values["lookback_window"];
     if (!options_.table.empty() && !options_.query.empty())
       throw Error(ErrorKind::kInvalidConfig,
                   "POSTGRES connector: parameters 'table' and 'query' cannot be used together");
@@ -561,7 +584,9 @@ class PostgresSource : public Source {
                        : DescribeQuery(*connection, options_.query);
                ReadRequest request;
                request.object = target;
-               schema = PlanRead(*connection, relation, request, declared, ctx_.prefix).schema;
+               schema =
+                   PlanRead(*connection, relation, request, declared, options_.lookback_window, ctx_.prefix)
+                       .schema;
              });
     return schema;
   }
