@@ -3,6 +3,7 @@
 #
 #   scripts/pg-test-server.sh start [PORT] [--owner NAME]   initdb + start on 127.0.0.1:PORT (default 55432)
 #   scripts/pg-test-server.sh stop  [PORT] [--owner NAME]   stop and remove the data directory
+#   scripts/pg-test-server.sh restart [PORT]                restart a running server (fast shutdown; tests)
 #   scripts/pg-test-server.sh env   [PORT]                  print the environment file path
 #
 # Trust authentication, loopback only, a socket directory inside the state directory, fsync off, database
@@ -131,12 +132,18 @@ stop() {
   echo "pg-test-server: stopped port $port"
 }
 
+restart() {
+  is_running || { echo "pg-test-server: no server on port $port" >&2; exit 1; }
+  as_server_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_FILE" -m fast -w -t 30 restart >/dev/null
+}
+
 case "$action" in
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   env) echo "$ENV_FILE" ;;
   *)
-    echo "usage: $0 start|stop|env [PORT] [--owner NAME]" >&2
+    echo "usage: $0 start|stop|restart|env [PORT] [--owner NAME]" >&2
     exit 2
     ;;
 esac
