@@ -266,6 +266,19 @@ TEST_F(PostgresSource, UnknownRoleIsAuthFailedAndThePasswordIsNeverShown) {
   EXPECT_EQ(result.message.find(secret), std::string::npos) << result.message;
 }
 
+TEST_F(PostgresSource, RequiredTlsAgainstAServerWithoutTlsIsAConfigErrorNotRetried) {
+  SETUP_PG();
+  auto source = Make({{"sslmode", "require"}});
+  try {
+    Read(*source, table);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidConfig) << error.what();
+    EXPECT_NE(std::string(error.what()).find("does not support SSL"), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("attempts"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(PostgresSource, StatementTimeoutIsNotRetried) {
   SETUP_PG();
   auto source = Make({{"query", "SELECT pg_sleep(3) AS s"}, {"query_timeout_seconds", 1}});

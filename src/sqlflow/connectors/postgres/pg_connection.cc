@@ -100,6 +100,12 @@ std::string SqlStateOfConnectFailure(std::string_view message) {
   return "";
 }
 
+bool IsTlsConfigFailure(std::string_view message) {
+  return Contains(message, "does not support SSL") || Contains(message, "certificate verify failed") ||
+         Contains(message, "root certificate file") || Contains(message, "certificate file \"") ||
+         Contains(message, "private key file") || Contains(message, "does not match host name");
+}
+
 ConnectSettings ConnectSettings::FromParams(const ResolvedParams& params) {
   ConnectSettings settings;
   std::vector<std::pair<std::string, std::string>> before, after;
@@ -149,7 +155,8 @@ ConnectSettings ConnectSettings::FromParams(const ResolvedParams& params) {
 std::string ConnectSettings::Mask(std::string_view text) const {
   std::string out = MaskUriPasswords(text);
   for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
+    // Very short values would mask ordinary words; libpq never echoes a password anyway.
+    if (secret.size() < 3) continue;
     size_t pos = 0;
     while ((pos = out.find(secret, pos)) != std::string::npos) {
       out.replace(pos, secret.size(), "***");
@@ -258,6 +265,7 @@ std::unique_ptr<PgConnection> PgConnection::Open(const ConnectSettings& settings
     const std::string sqlstate = SqlStateOfConnectFailure(message);
     Classification c = ClassifySqlState(sqlstate, sqlstate.empty());
     if (sqlstate == "3D000") c = {ErrorKind::kNotFound, false};
+    if (sqlstate.empty() && IsTlsConfigFailure(message)) c = {ErrorKind::kInvalidConfig, false};
     throw PgError(c.kind, c.retryable, sqlstate, message);
   }
   std::unique_ptr<PgConnection> connection(new PgConnection(conn, settings));
