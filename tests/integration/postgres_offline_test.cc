@@ -192,26 +192,26 @@ TEST(PostgresOffline, ExplicitParametersOverrideUriPartsAndDefaultsDoNot) {
   };
   // Registry defaults (port 5432, sslmode prefer, connect_timeout 10, application_name) come before the URI.
   auto uri_only =
-      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw@db.example:6543/app"}}));
+      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw9x@db.example:6543/app"}}));
   EXPECT_EQ(keywords(uri_only),
             "connect_timeout=10 application_name=sqlflow port=5432 sslmode=prefer "
-            "dbname=postgresql://u:pw@db.example:6543/app client_encoding=UTF8 ");
+            "dbname=postgresql://u:pw9x@db.example:6543/app client_encoding=UTF8 ");
   EXPECT_EQ(uri_only.Endpoint(), "db.example:6543");
   // Explicit values come after it and win.
   auto overridden =
-      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw@db.example:6543/app"},
+      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw9x@db.example:6543/app"},
                                                 {"port", 7000},
                                                 {"user", "other"},
                                                 {"database", "x"}}));
   EXPECT_EQ(overridden.Endpoint(), "db.example:7000");
-  EXPECT_NE(keywords(overridden).find("dbname=postgresql://u:pw@db.example:6543/app port=7000"),
+  EXPECT_NE(keywords(overridden).find("dbname=postgresql://u:pw9x@db.example:6543/app port=7000"),
             std::string::npos)
       << keywords(overridden);
   // Without a URI, port and sslmode at their defaults are left to libpq (PGPORT, PGSSLMODE).
   auto plain = ConnectSettings::FromParams(SourceParams({{"host", "h"}}));
   EXPECT_EQ(keywords(plain), "connect_timeout=10 application_name=sqlflow host=h client_encoding=UTF8 ");
   // Masking: URI passwords, the password parameter, key=value strings.
-  EXPECT_EQ(uri_only.Mask("failed for postgresql://u:pw@db.example:6543/app and pw"),
+  EXPECT_EQ(uri_only.Mask("failed for postgresql://u:pw9x@db.example:6543/app and pw9x"),
             "failed for postgresql://u:***@db.example:6543/app and ***");
   auto kv = ConnectSettings::FromParams(SourceParams({{"uri", "host=h password=s3cr3t-value dbname=d"}}));
   EXPECT_EQ(kv.Mask("conninfo host=h password=s3cr3t-value dbname=d"),
