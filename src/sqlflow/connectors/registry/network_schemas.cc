@@ -7,6 +7,7 @@
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/files/file_paths.h"
+#include "sqlflow/connectors/postgres/postgres.h"
 #include "sqlflow/connectors/registry/builtin.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
@@ -520,7 +521,7 @@ ConnectorTypeInfo PostgresSourceInfo() {
   info.validate = ValidatePostgres;
   info.other_side_params = OnlyOn("destination", {"replace_strategy", "create_table"});
   info.capabilities = {"multiple", "pushdown", true, {}, true, "password, TLS certificates"};
-  info.make_source = UnavailableSource("postgres");
+  info.make_source = [] { return MakePostgresSource(); };
   return info;
 }
 
@@ -540,7 +541,7 @@ ConnectorTypeInfo PostgresDestinationInfo() {
   info.validate = ValidatePostgres;
   info.other_side_params = OnlyOn("source", {"query", "query_timeout_seconds"});
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, true, "password, TLS certificates"};
-  info.make_destination = UnavailableDestination("postgres");
+  info.make_destination = [] { return MakePostgresDestination(); };
   return info;
 }
 
