@@ -41,7 +41,8 @@ Error OpContext::ToError(const std::string& operation, const PgError& error, int
   return Error(error.kind(), settings.Mask(message), "", settings.Mask(hint));
 }
 
-bool OpContext::BackoffBeforeRetry(const std::string& operation, const PgError& error, int attempt) const {
+bool OpContext::BackoffBeforeRetry(const std::string& operation, const PgError& error, int attempt,
+                                   const std::function<bool()>& interrupted) const {
   if (error.retryable()) breaker().RecordFailure(policy, runtime.clock, error.what());
   if (!error.retryable() || attempt > policy.max_retries) return false;
   const double delay = policy.Delay(attempt, runtime.random ? runtime.random() : 0.5);
@@ -51,7 +52,7 @@ bool OpContext::BackoffBeforeRetry(const std::string& operation, const PgError& 
                                     std::to_string(attempt + 1) + " of " +
                                     std::to_string(policy.max_retries + 1) + "): " + error.Describe()) +
                       "\n");
-  runtime.sleeper->Sleep(delay);
+  runtime.sleeper->SleepUnless(delay, interrupted);
   return true;
 }
 

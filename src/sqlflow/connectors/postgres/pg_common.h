@@ -30,7 +30,9 @@ struct OpContext {
                 std::string hint = "") const;
   // After attempt `attempt` (1-based) failed with `error`: true (after sleeping the backoff delay and
   // logging the retry) when another attempt is allowed, false when the error is final.
-  bool BackoffBeforeRetry(const std::string& operation, const PgError& error, int attempt) const;
+  // `interrupted` (optional) cuts the wait short on cancellation.
+  bool BackoffBeforeRetry(const std::string& operation, const PgError& error, int attempt,
+                          const std::function<bool()>& interrupted = {}) const;
   // Runs `body` with retries; PgError becomes sqlflow::Error with the prefix and attempt count.
   void Run(const std::string& operation, const std::function<void()>& body) const;
 };

@@ -16,6 +16,15 @@ class RealSleeper : public Sleeper {
   void Sleep(double seconds) override {
     if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   }
+  void SleepUnless(double seconds, const std::function<bool()>& interrupted) override {
+    // Slices of at most 50 ms, so that a cancelled read or write stops waiting promptly.
+    double remaining = seconds;
+    while (remaining > 0 && !(interrupted && interrupted())) {
+      const double slice = std::min(remaining, 0.05);
+      std::this_thread::sleep_for(std::chrono::duration<double>(slice));
+      remaining -= slice;
+    }
+  }
 };
 
 double SteadySeconds() {

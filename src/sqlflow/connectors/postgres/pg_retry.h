@@ -21,6 +21,12 @@ class Sleeper {
  public:
   virtual ~Sleeper() = default;
   virtual void Sleep(double seconds) = 0;
+  // Sleeps, returning early once `interrupted` is true (cancellation; CONNECTORS.md §2.2). The default
+  // sleeps in one piece (fakes record the whole delay).
+  virtual void SleepUnless(double seconds, const std::function<bool()>& interrupted) {
+    (void)interrupted;
+    Sleep(seconds);
+  }
 };
 
 // Monotonic seconds.

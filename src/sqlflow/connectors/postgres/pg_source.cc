@@ -376,7 +376,8 @@ class PgReadStream : public ReadStream {
       } catch (const PgError& error) {
         SetConnection(nullptr);
         ThrowIfCancelled();
-        if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_)) throw ctx_.ToError(phase_, error, attempt_);
+        if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, [this] { return Stopping(); }))
+          throw ctx_.ToError(phase_, error, attempt_);
         ++attempt_;
         std::lock_guard<std::mutex> lock(mutex_);
         ++stats_.retries;
@@ -389,7 +390,8 @@ class PgReadStream : public ReadStream {
   void Recover(const PgError& error) {
     SetConnection(nullptr);
     ThrowIfCancelled();
-    if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_)) throw ctx_.ToError(phase_, error, attempt_);
+    if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, [this] { return Stopping(); }))
+      throw ctx_.ToError(phase_, error, attempt_);
     ++attempt_;
     decoder_.reset();
     if (batches_pushed_ > 0) {
