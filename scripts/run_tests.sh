@@ -23,21 +23,33 @@ if [[ -x scripts/test-servers.sh ]]; then
   if [[ -f "$BUILD_DIR/test-servers.env" ]]; then set -a; source "$BUILD_DIR/test-servers.env"; set +a; fi
 fi
 
+# count_ctest LOG NAME: adds the counts of a ctest summary line to the totals.
+count_ctest() {
+  local summary total nfail
+  summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$1" | tail -1)
+  if [[ -n "$summary" ]]; then
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")
+    nfail=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$summary")
+    passed=$((passed + total - nfail)); failed=$((failed + nfail))
+    ((nfail > 0)) && failures+=("$2: $nfail failed (see $1)")
+  else
+    failed=$((failed + 1)); failures+=("$2 did not run (see $1)")
+  fi
+}
+
 # 1. ctest: unit tests (one ctest entry per GoogleTest case) and our own end-to-end cases.
 echo "== ctest (unit + end-to-end)"
-(cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 900) | tee "$LOG_DIR/ctest.log" | \
+(cd "$BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 900 -LE integration) | tee "$LOG_DIR/ctest.log" | \
   grep -E "tests passed|\*\*\*(Failed|Timeout|Exception)" || true
-summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$LOG_DIR/ctest.log" | tail -1)
-if [[ -n "$summary" ]]; then
-  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")
-  nfail=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$summary")
-  passed=$((passed + total - nfail)); failed=$((failed + nfail))
-  ((nfail > 0)) && failures+=("ctest: $nfail failed (see $LOG_DIR/ctest.log)")
-else
-  failed=$((failed + 1)); failures+=("ctest did not run")
-fi
+count_ctest "$LOG_DIR/ctest.log" ctest
 
-# 2. The public acceptance cases (the shared copy when present, else the vendored copy).
+# 2. Integration tests against the real servers.
+echo "== integration tests (real PostgreSQL)"
+BUILD_DIR="$BUILD_DIR" scripts/run_integration_tests.sh >"$LOG_DIR/integration.log" 2>&1
+grep -E "tests passed|\*\*\*(Failed|Timeout|Exception)" "$LOG_DIR/integration.log" || true
+count_ctest "$LOG_DIR/integration.log" integration
+
+# 3. The public acceptance cases (the shared copy when present, else the vendored copy).
 ACCEPTANCE_DIR="${SQLFLOW_ACCEPTANCE_DIR:-}"
 if [[ -z "$ACCEPTANCE_DIR" ]]; then
   if [[ -f "$ROOT/../shared/acceptance/run_cases.py" ]]; then ACCEPTANCE_DIR="$ROOT/../shared/acceptance"
@@ -56,7 +68,7 @@ else
   failed=$((failed + 1)); failures+=("acceptance runner did not finish")
 fi
 
-# 3. Example projects: each run.sh checks its own outputs.
+# 4. Example projects: each run.sh checks its own outputs.
 if [[ -x scripts/run_all_examples.sh ]]; then
   echo "== examples"
   SQLFLOW="$BUILD_DIR/sqlflow" scripts/run_all_examples.sh >"$LOG_DIR/examples.log" 2>&1
