@@ -213,12 +213,13 @@ StepOutcome RunLoad(StepContext& ctx) {
       bound_sql = cursor + (upsert ? " >= " : " > ") + bound;
       // Sources that push the bound down get the widened value too (a source that widens again only reads
       // more; the engine's exact bound below decides).
-      connectors::TypedValue value{watermark->type, watermark->value};
+      connectors::TypedValue pushed{watermark->type, watermark->value};
       if (source->resolved.Has("lookback_window")) {
         auto widened = conn.Query("SELECT CAST(" + bound + " AS VARCHAR), typeof(" + bound + ")");
-        if (widened.row_count() > 0 && !widened.IsNull(0, 0)) value = {widened.GetString(1, 0), widened.GetString(0, 0)};
+        if (widened.row_count() > 0 && !widened.IsNull(0, 0))
+          pushed = {widened.GetString(1, 0), widened.GetString(0, 0)};
       }
-      request.cursor = connectors::CursorBound{*source->cursor_field, value, upsert};
+      request.cursor = connectors::CursorBound{*source->cursor_field, pushed, upsert};
     } else if (source->resolved.Has("cursor_start")) {
       const auto& start = source->resolved.values["cursor_start"];
       std::string text = start.is_string() ? start.get<std::string>() : start.dump();
