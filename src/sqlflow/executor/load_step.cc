@@ -2,6 +2,7 @@
 // merge into the target, and store the new watermark in the same transaction (§9.4, §9.7).
 #include <filesystem>
 
+#include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
@@ -109,6 +110,7 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
         std::string sql = "SELECT " + scan.select_list + " FROM " + scan.table_function;
         if (!scan.where.empty()) sql += " WHERE " + scan.where;
         if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
+        Console::Get().Verbose("SQL for " + ctx.step.id + ":\n" + sql + "\n");
         try {
           if (!created) {
             conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + sql);
