@@ -30,10 +30,6 @@ std::map<std::string, std::string> Builtins(const std::string& pipeline, const s
   return variables::MakeBuiltins(pipeline, profile, now, hex);
 }
 
-struct Compiled {
-  std::optional<planner::Plan> plan;
-};
-
 // Compiles one pipeline; diagnostics are left in context.diagnostics.
 std::optional<planner::Plan> Compile(ProjectContext& context, const project::Profile& profile,
                                      const std::string& name, const std::vector<std::pair<std::string, std::string>>& vars) {
@@ -150,8 +146,6 @@ int PipelineValidate(const GlobalOptions& global, const PipelineOptions& options
   auto names = planner::ListPipelines(fs::path("."));
   int valid = 0, invalid = 0;
   for (const auto& name : names) {
-    Diagnostics diagnostics;
-    std::swap(diagnostics, p.context.diagnostics);
     auto plan = Compile(p.context, *p.profile, name, p.vars);
     int errors = p.context.diagnostics.ErrorCount();
     if (plan) {

@@ -425,7 +425,6 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
   const connectors::ConnectorTypeInfo* info = nullptr;
   const project::ConnectorConfig* connector = nullptr;
   nlohmann::ordered_json merged = nlohmann::ordered_json::object();
-  int errors_before = diagnostics_.ErrorCount();
 
   if (source.type) {
     info = registries.sources.Find(source.type->text);
@@ -485,7 +484,6 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
   } else {
     detail.params_as_given = merged;
   }
-  (void)errors_before;
   step.detail = std::move(detail);
 }
 
