@@ -112,31 +112,15 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
         if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
         Console::Get().Verbose("SQL for " + ctx.step.id + ":\n" + sql + "\n");
         try {
-          if (!created) {
-            conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + sql);
-            created = true;
-          } else {
-            conn.Execute("INSERT INTO " + staging.Sql() + " BY NAME " + sql);
-          }
+          std::string statement = created ? "INSERT INTO " + staging.Sql() + " BY NAME " + sql
+                                          : "CREATE TABLE " + staging.Sql() + " AS " + sql;
+          rows += ExecuteCountingRows(conn, statement);
+          created = true;
         } catch (const Error& e) {
           throw Error(e.kind(), ScanErrorPrefix(scan, source_name) + e.what(), e.code(), e.hint());
         }
         if (scan.collect_rejects) ReportRejects(ctx, scan, source_name);
-        rows = CountRows(conn, staging.Sql());
         ctx.progress_rows.store(rows);
-        if (scan.expected_columns) {
-          auto columns = DescribeTable(conn, staging);
-          int64_t actual = columns ? static_cast<int64_t>(columns->size()) : 0;
-          bool has_filename = false;
-          if (columns)
-            for (const auto& c : *columns) has_filename |= c.name == "filename";
-          if (has_filename) --actual;
-          if (actual > *scan.expected_columns && scan.select_list == "*")
-            throw Error(ErrorKind::kDataError, "CSV source '" + source_name + "': " +
-                                                   (scan.files.empty() ? std::string("") : scan.files.front()) +
-                                                   ": a row has " + std::to_string(actual) + " fields, the header has " +
-                                                   std::to_string(*scan.expected_columns));
-        }
         break;
       }
       case connectors::ReadEvent::Kind::kReset:

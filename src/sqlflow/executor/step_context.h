@@ -53,6 +53,9 @@ struct Column {
 // Columns of a table, or nullopt when it does not exist.
 std::optional<std::vector<Column>> DescribeTable(engine::Connection& conn, const TableRef& table);
 int64_t CountRows(engine::Connection& conn, const std::string& table_sql);
+// Runs CREATE TABLE ... AS / INSERT and returns the rows it wrote (DuckDB's one-row count result), so that
+// no second pass over the table is needed.
+int64_t ExecuteCountingRows(engine::Connection& conn, const std::string& sql);
 
 enum class MergeMode { kReplace, kAppend, kUpsert };
 

@@ -45,6 +45,12 @@ int64_t CountRows(engine::Connection& conn, const std::string& table_sql) {
   return value ? std::stoll(*value) : 0;
 }
 
+int64_t ExecuteCountingRows(engine::Connection& conn, const std::string& sql) {
+  auto result = conn.Query(sql);
+  if (result.row_count() == 0 || result.column_count() == 0 || result.IsNull(0, 0)) return 0;
+  return std::stoll(result.GetString(0, 0));
+}
+
 namespace {
 
 const Column* FindColumn(const std::vector<Column>& columns, const std::string& name) {

@@ -113,16 +113,14 @@ StepOutcome RunTransform(StepContext& ctx) {
   if (!target.schema.empty()) conn.Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target.schema));
   switch (t.mode) {
     case parser::CreateMode::kReplace:
-      conn.Execute("CREATE OR REPLACE TABLE " + target.Sql() + " AS " + t.sql);
-      return {CountRows(conn, target.Sql()), ""};
+      return {ExecuteCountingRows(conn, "CREATE OR REPLACE TABLE " + target.Sql() + " AS " + t.sql), ""};
     case parser::CreateMode::kIncremental:
       return RunIncremental(ctx, t, target);
     case parser::CreateMode::kAppend:
     case parser::CreateMode::kUpsert: {
       TableRef staging = StagingFor(target, ctx.index);
       conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
-      conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + t.sql);
-      int64_t rows = CountRows(conn, staging.Sql());
+      int64_t rows = ExecuteCountingRows(conn, "CREATE TABLE " + staging.Sql() + " AS " + t.sql);
       MergeMode mode = t.mode == parser::CreateMode::kAppend ? MergeMode::kAppend : MergeMode::kUpsert;
       auto [inserted, updated] = MergeStaging(conn, staging, target, mode, t.key, "the query");
       StepOutcome outcome{rows, ""};

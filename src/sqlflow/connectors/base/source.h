@@ -59,16 +59,14 @@ struct FileScan {
   std::string select_list = "*";
   std::string where;                                 // without WHERE; empty = none
   std::map<std::string, std::string> display_names;  // local file -> name shown in `filename`
-  // CSV only: a header field count to compare against the scan's columns (extra fields are an error).
-  std::optional<int64_t> expected_columns;
   bool collect_rejects = false;  // ignore_errors: report rejected rows at End
   std::optional<int64_t> max_rejected_rows;
-  // Added. CSV with collect_rejects: the scan passes store_rejects with these temp table names (DuckDB's
+  // CSV with collect_rejects: the scan passes store_rejects with these temp table names (DuckDB's
   // reject_errors / reject_scans layout) on the connection that runs it; the executor reads them after the
   // INSERT (count, first 5 by line: line, column_name, error_type, csv_line) and drops both tables.
   std::string rejects_table;
   std::string rejects_scan;
-  // Added: ReadRequest::limit, to be applied as LIMIT by the executor.
+  // The ReadRequest::limit, applied as LIMIT by the executor.
   std::optional<int64_t> limit;
 };
 

@@ -44,9 +44,9 @@ struct ParamSpec {
   std::vector<std::pair<std::string, std::string>> enum_aliases;  // accepted spelling -> canonical value
   std::optional<double> min, max;
   std::string description;
-  // Added: `min` is exclusive ("> 0" rather than ">= 0").
+  // `min` is exclusive ("> 0" rather than ">= 0").
   bool exclusive_min = false;
-  // Added: overrides the generated Type cell of the docs table (e.g. "string or number" for kJson params).
+  // Overrides the generated Type cell of the docs table (e.g. "string or number" for kJson params).
   std::string type_label;
 };
 
@@ -86,7 +86,7 @@ struct ConnectorTypeInfo {
   Capabilities capabilities;
   std::function<std::unique_ptr<Source>()> make_source;            // source registry entries
   std::function<std::unique_ptr<Destination>()> make_destination;  // destination registry entries
-  // Added: parameters of the other side that get a specific SF406 message instead of SF402 on this side,
+  // Parameters of the other side that get a specific SF406 message instead of SF402 on this side,
   // e.g. postgres source: replace_strategy -> "'replace_strategy' is only valid on a destination".
   std::vector<std::pair<std::string, std::string>> other_side_params;
 };
