@@ -129,7 +129,8 @@ std::vector<std::string> ResolveFiles(const std::vector<std::string>& paths, con
       auto files = GlobFiles(path);
       if (files.empty() && !rules.allow_no_files) {
         throw Error(ErrorKind::kNotFound,
-                    "no files match '" + path + "' (relative to " + CurrentDirectory() + ")");
+                    "no files match '" + path + "' (relative to " + CurrentDirectory() + ")", "",
+                    "check the path parameter (relative to the project root), or set \"allow_no_files\": true");
       }
       add(files);
       continue;
@@ -158,7 +159,8 @@ std::vector<std::string> ResolveFiles(const std::vector<std::string>& paths, con
         throw Error(ErrorKind::kNotFound, rules.kind + " path '" + path + "' is not a regular file");
       }
       throw Error(ErrorKind::kNotFound,
-                  "no files match '" + path + "' (relative to " + CurrentDirectory() + ")");
+                  "no files match '" + path + "' (relative to " + CurrentDirectory() + ")", "",
+                    "check the path parameter (relative to the project root), or set \"allow_no_files\": true");
     }
   }
   return out;
