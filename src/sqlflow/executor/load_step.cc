@@ -12,14 +12,6 @@ namespace sqlflow::executor {
 
 namespace {
 
-const planner::SourceDetail* FindSource(const planner::Plan& plan, const std::string& name) {
-  const planner::SourceDetail* found = nullptr;
-  for (const auto& step : plan.steps)
-    if (const auto* s = std::get_if<planner::SourceDetail>(&step.detail))
-      if (EqualsIgnoreCase(s->name, name) && !found) found = s;
-  return found;
-}
-
 std::string ScanErrorPrefix(const connectors::FileScan& scan, const std::string& source_name) {
   std::string type = scan.reader == "read_csv" ? "CSV" : scan.reader == "read_parquet" ? "PARQUET" : "JSON";
   std::string prefix = type + " source '" + source_name + "': ";
@@ -151,13 +143,13 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
 
 StepOutcome RunLoad(StepContext& ctx) {
   const auto& load = std::get<planner::LoadDetail>(ctx.step.detail);
-  const planner::SourceDetail* source = FindSource(ctx.plan, load.source);
-  if (!source) throw Error(ErrorKind::kInternal, "source '" + load.source + "' is not in the plan");
+  const auto* source = std::get_if<planner::SourceDetail>(&ctx.plan.steps.at(load.source_step).detail);
+  if (!source) throw Error(ErrorKind::kInternal, "LOAD " + load.table.Display() + " does not refer to a SOURCE step");
   const auto& registries = connectors::BuiltinRegistries();
   const auto* type = registries.sources.Find(source->connector_type);
   if (!type || !type->make_source) throw Error(ErrorKind::kUnsupported, "no source for type " + source->connector_type);
 
-  TableRef target = ParseTableRef(load.table);
+  const TableRef& target = load.table;
   TableRef staging = StagingFor(target, ctx.index);
   engine::Connection& conn = ctx.conn;
   conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
@@ -176,7 +168,7 @@ StepOutcome RunLoad(StepContext& ctx) {
   request.batch_size = source->resolved.GetInt("batch_size", 10000);
 
   bool incremental = source->sync_mode == "incremental" && source->cursor_field;
-  bool upsert = load.mode == parser::LoadMode::kUpsert;
+  bool upsert = load.mode == WriteMode::kUpsert;
   StateKey state_key{ctx.plan.pipeline, "source", source->name, ToLower(target.Display()),
                      source->cursor_field.value_or("")};
   std::optional<Watermark> watermark;
@@ -218,11 +210,14 @@ StepOutcome RunLoad(StepContext& ctx) {
   read_context.source_name = source->name;
   read_context.run_temp_dir = ctx.temp_dir;
   read_context.connection = &conn;
+  read_context.cancel = &ctx.cancel;
   auto stream = instance->Read(request, read_context);
+  connectors::ReadStream* active_stream = stream.get();
+  CancelRegistration cancel_read(&ctx.cancel, [active_stream] { active_stream->Cancel(); });
   int64_t staged = StageRead(ctx, *stream, staging, source->name);
   if (staged < 0) {
     // Nothing matched (allow_no_files): REPLACE empties an existing target, other modes change nothing.
-    if (load.mode == parser::LoadMode::kReplace && DescribeTable(conn, target))
+    if (load.mode == WriteMode::kReplace && DescribeTable(conn, target))
       conn.Execute("DELETE FROM " + target.Sql());
     ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W606",
                                       "source '" + source->name + "' matched no data; 0 rows loaded into '" +
@@ -281,14 +276,14 @@ StepOutcome RunLoad(StepContext& ctx) {
     if (!result.IsNull(0, 0)) new_watermark = Watermark{result.GetString(0, 0), result.GetString(1, 0)};
   }
 
-  MergeMode mode = load.mode == parser::LoadMode::kAppend   ? MergeMode::kAppend
-                   : load.mode == parser::LoadMode::kUpsert ? MergeMode::kUpsert
-                                                            : MergeMode::kReplace;
+  WriteMode mode = load.mode == WriteMode::kAppend   ? WriteMode::kAppend
+                   : load.mode == WriteMode::kUpsert ? WriteMode::kUpsert
+                                                            : WriteMode::kReplace;
   auto [inserted, updated] = MergeStaging(conn, staging, target, mode, load.key, source->name);
   if (new_watermark) WriteWatermark(conn, state_key, *new_watermark, staged, ctx.options.run_id);
   StepOutcome outcome;
   outcome.rows = staged;
-  if (mode == MergeMode::kUpsert)
+  if (mode == WriteMode::kUpsert)
     outcome.detail = "inserted " + std::to_string(inserted) + ", updated " + std::to_string(updated);
   return outcome;
 }
