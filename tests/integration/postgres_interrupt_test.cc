@@ -91,7 +91,7 @@ TEST(PostgresInterrupt, SigintDuringSlowLoadExits130AndChangesNothing) {
                 temp_root + "\nconnectors:\n  pg:\n    type: postgres\n    params:\n      uri: \"" + dsn + "\"\n");
   // Run 1 (fast): three rows and a watermark of 3.
   WriteFile(dir.path() + "/pipelines/load.sf",
-            "SOURCE s FROM pg PARAMS {\"query\": \"SELECT id, v FROM " + table +
+            "SOURCE s FROM pg OPTIONS {\"query\": \"SELECT id, v FROM " + table +
                 "\", \"sync_mode\": \"incremental\", \"cursor_field\": \"id\"};\nLOAD t FROM s MODE APPEND;\n");
   CommandResult first = RunCommand(std::string(SQLFLOW_BINARY) + " --no-color --project-dir " + dir.path() +
                                    " pipeline run load");
@@ -100,8 +100,8 @@ TEST(PostgresInterrupt, SigintDuringSlowLoadExits130AndChangesNothing) {
   // Run 2: the same source now sleeps 10 ms per row (about 60 s in all); Ctrl-C after 0.5 s.
   admin.Exec("INSERT INTO " + table + " SELECT g, 'v' || g FROM generate_series(4, 6000) g");
   WriteFile(dir.path() + "/pipelines/load.sf",
-            "SOURCE s FROM pg PARAMS {\"query\": \"SELECT id, v FROM " + table +
-                " CROSS JOIN LATERAL (SELECT pg_sleep(0.01)) AS pause\", \"sync_mode\": \"incremental\", "
+            "SOURCE s FROM pg OPTIONS {\"query\": \"SELECT id, v FROM " + table +
+                " WHERE pg_sleep(0.01) IS NOT NULL\", \"sync_mode\": \"incremental\", "
                 "\"cursor_field\": \"id\", \"batch_size\": 100};\nLOAD t FROM s MODE APPEND;\n");
   Interrupted run = RunAndInterrupt(dir.path(), {SQLFLOW_BINARY, "--no-color", "pipeline", "run", "load"},
                                     std::chrono::milliseconds(500));
