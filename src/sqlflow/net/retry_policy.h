@@ -103,7 +103,7 @@ struct RetryPolicy {
   RetryOptions options;
   Clock* clock = &RealClock();
   Sleeper* sleeper = &RealSleeper();
-  RetryRandom* random = &RetryRandom::Process();
+  std::function<double()> random;  // uniform [0, 1) for jitter; empty = RetryRandom::Process()
   CircuitBreaker* breaker = nullptr;
   RateLimiter* limiter = nullptr;
   CancelToken* cancel = nullptr;
@@ -111,7 +111,8 @@ struct RetryPolicy {
 };
 
 // A policy with the process-wide breaker and bucket of (connector_type, host_port), both configured with
-// `options` (the lowest non-zero threshold / rate and the lowest burst configured for a host win, §2.7).
+// `options` (the lowest non-zero threshold / rate and the lowest burst configured for a host win, §2.7). With
+// circuit_breaker_threshold 0 the policy has no breaker: its requests neither check nor feed the host's one.
 RetryPolicy MakeRetryPolicy(const RetryOptions& options, std::string_view connector_type,
                             std::string_view host_port, std::string prefix, CancelToken* cancel);
 
