@@ -289,6 +289,7 @@ TEST(NetHttp, RedirectToAnotherHostDropsCredentials) {
   request.headers.Add("X-Api-Key", "key-456");
   request.headers.Add("Cookie", "session=789");
   request.headers.Add("X-Trace", "keep-me");
+  request.headers.Add("X-Shop-Token", "tok-not-listed");  // secret by its name alone
   request.credential_headers = {"X-Api-Key"};
   const HttpResponse response = client.Send(request);
   EXPECT_EQ(response.status, 200);
@@ -302,6 +303,7 @@ TEST(NetHttp, RedirectToAnotherHostDropsCredentials) {
   EXPECT_EQ(at_other[0].headers.count("Authorization"), 0u);
   EXPECT_EQ(at_other[0].headers.count("X-Api-Key"), 0u);
   EXPECT_EQ(at_other[0].headers.count("Cookie"), 0u);
+  EXPECT_EQ(at_other[0].headers.count("X-Shop-Token"), 0u);
   EXPECT_EQ(at_other[0].headers.find("X-Trace")->second, "keep-me");
 }
 
@@ -460,6 +462,82 @@ TEST(NetHttp, CancellationAlsoStopsTheRetryLoop) {
   canceller.join();
   EXPECT_EQ(kind, ErrorKind::kCancelled);
   EXPECT_LT(Seconds(start), 1.5);
+}
+
+// The retry loop around real requests, on a fake clock: a page that fails twice is fetched three times with
+// the exact backoff; a malformed 2xx body found by `check` is retried like a 503; a 404 is not retried.
+TEST(NetHttpRetry, SendWithRetryRetriesStatusesAndBadBodies) {
+  LoopbackServer s;
+  std::atomic<int> calls{0};
+  s.server().Get("/page", [&](const httplib::Request&, httplib::Response& response) {
+    const int n = ++calls;
+    if (n <= 2) {
+      response.status = 503;
+      response.set_content("upstream timeout", "text/plain");
+    } else if (n == 3) {
+      response.set_content("{\"truncated\":", "application/json");
+    } else {
+      response.set_content("{\"ok\":true}", "application/json");
+    }
+  });
+  s.server().Get("/missing",
+                 [](const httplib::Request&, httplib::Response& response) { response.status = 404; });
+  s.Start();
+  FakeClock clock;
+  RetryPolicy policy;
+  policy.options.max_retries = 3;
+  policy.options.retry_delay = 1;
+  policy.options.retry_jitter = 0;
+  policy.clock = &clock;
+  policy.sleeper = &clock;
+  CurlHttpClient client({});
+  const HttpResponse response =
+      SendWithRetry(client, policy, Get(s.Url("/page?access_token=xyz")), [](const HttpResponse& r) {
+        if (r.body.back() != '}')
+          throw AttemptError(ErrorKind::kTransient, "truncated JSON body", "truncated body");
+      });
+  EXPECT_EQ(response.body, "{\"ok\":true}");
+  EXPECT_EQ(calls.load(), 4);
+  EXPECT_EQ(clock.sleeps(), (std::vector<double>{1, 2, 4}));
+
+  clock.ClearSleeps();
+  policy.prefix = "REST source 'users'";
+  std::string message;
+  EXPECT_EQ(KindOf([&] { SendWithRetry(client, policy, Get(s.Url("/missing?api_key=k1"))); }, &message),
+            ErrorKind::kNotFound);
+  EXPECT_EQ(message,
+            "REST source 'users': GET " + s.Url("/missing?api_key=***") + " failed: HTTP 404 Not Found");
+  EXPECT_TRUE(clock.sleeps().empty());
+}
+
+// Real time (CONNECTORS.md §4.1): a Retry-After of 1 s is waited out even with a tiny retry_delay.
+TEST(NetHttpRetry, RetryAfterIsHonouredInRealTime) {
+  LoopbackServer s;
+  std::atomic<int> calls{0};
+  std::vector<double> at;
+  std::mutex at_mutex;
+  const auto start = std::chrono::steady_clock::now();
+  s.server().Get("/limited", [&](const httplib::Request&, httplib::Response& response) {
+    {
+      std::lock_guard<std::mutex> lock(at_mutex);
+      at.push_back(Seconds(start));
+    }
+    if (++calls == 1) {
+      response.status = 429;
+      response.set_header("Retry-After", "1");
+      return;
+    }
+    response.set_content("ok", "text/plain");
+  });
+  s.Start();
+  RetryPolicy policy;
+  policy.options.max_retries = 3;
+  policy.options.max_throttle_retries = 3;
+  policy.options.retry_delay = 0.05;
+  CurlHttpClient client({});
+  EXPECT_EQ(SendWithRetry(client, policy, Get(s.Url("/limited"))).body, "ok");
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_GE(at[1] - at[0], 1.0);
 }
 
 class NetHttps : public ::testing::Test {

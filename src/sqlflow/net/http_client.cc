@@ -222,6 +222,10 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
       current.headers.Remove("Proxy-Authorization");
       current.headers.Remove("Cookie");
       for (const auto& name : current.credential_headers) current.headers.Remove(name);
+      std::vector<std::string> secret_names;
+      for (const auto& [name, value] : current.headers.fields())
+        if (IsSecretMapKey(name)) secret_names.push_back(name);
+      for (const auto& name : secret_names) current.headers.Remove(name);
       current.auth = HttpAuthScheme::kNone;
       current.aws_sigv4.clear();
       current.username.clear();
@@ -418,6 +422,18 @@ AttemptError HttpStatusError(const HttpRequest& request, const HttpResponse& res
 
 void ThrowUnlessSuccess(const HttpRequest& request, const HttpResponse& response) {
   if (!response.ok()) throw HttpStatusError(request, response);
+}
+
+HttpResponse SendWithRetry(HttpTransport& transport, const RetryPolicy& policy, const HttpRequest& request,
+                           const std::function<void(const HttpResponse&)>& check) {
+  return RunWithRetry(policy, request.method + " " + RedactUrl(request.url), [&](int attempt) {
+    HttpRequest numbered = request;
+    numbered.attempt = attempt;
+    HttpResponse response = transport.Send(numbered);
+    ThrowUnlessSuccess(numbered, response);
+    if (check) check(response);
+    return response;
+  });
 }
 
 std::string RedactUrl(std::string_view url) {
