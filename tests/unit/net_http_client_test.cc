@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sqlflow/common/cancel.h"
+#include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/net/clock.h"
 #include "sqlflow/net/http_client.h"
@@ -151,6 +152,41 @@ TEST(NetHttp, GetAndPostWithHeaders) {
   EXPECT_EQ(UserAgent(), std::string("sqlflow/") + SQLFLOW_VERSION);
   EXPECT_EQ(seen[1].method, "POST");
   EXPECT_EQ(seen[1].body, R"({"a":1})");
+}
+
+TEST(NetHttp, HeadAndDeleteAndTheVerboseRequestLog) {
+  LoopbackServer s;
+  s.server().Get("/thing", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("0123456789", "application/octet-stream");  // not compressed
+  });
+  s.server().Delete("/thing",
+                    [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
+  s.Start();
+  CurlHttpClient client({});
+  HttpRequest head = Get(s.Url("/thing"));
+  head.method = "HEAD";
+  const HttpResponse head_response = client.Send(head);
+  EXPECT_EQ(head_response.status, 200);
+  EXPECT_EQ(head_response.headers.Value("content-length"), "10");
+  EXPECT_TRUE(head_response.body.empty());
+
+  const Verbosity saved = Console::Get().verbosity();
+  Console::Get().set_verbosity(Verbosity::kVerbose);
+  ::testing::internal::CaptureStderr();
+  HttpRequest del = Get(s.Url("/thing?token=abc123"));
+  del.method = "DELETE";
+  del.attempt = 2;
+  const int status = client.Send(del).status;
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  Console::Get().set_verbosity(saved);
+  EXPECT_EQ(status, 204);
+  EXPECT_NE(log.find("DELETE " + s.Url("/thing?token=***") + " -> 204, 0 bytes, "), std::string::npos) << log;
+  EXPECT_NE(log.find(" ms (attempt 2)\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("abc123"), std::string::npos) << log;
+  const auto seen = s.seen(2);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].method, "HEAD");
+  EXPECT_EQ(seen[1].method, "DELETE");
 }
 
 TEST(NetHttp, NonSuccessStatusesAreReturnedAndTurnedIntoClassifiedErrors) {
