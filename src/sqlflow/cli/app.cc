@@ -21,6 +21,88 @@ int UsageError(const std::string& message, const std::vector<std::string>& hints
   return ReportDiagnostics(diagnostics, sources);
 }
 
+// "--name" / "-n" spellings of every option of `command`.
+std::vector<std::string> OptionSpellings(const CLI::App* command) {
+  std::vector<std::string> out;
+  for (const CLI::Option* option : command->get_options()) {
+    for (const auto& name : option->get_lnames()) out.push_back("--" + name);
+    for (const auto& name : option->get_snames()) out.push_back("-" + name);
+  }
+  return out;
+}
+
+// The deepest parsed command and the chain of commands down to it ("sqlflow pipeline list").
+std::vector<const CLI::App*> ParsedPath(const CLI::App& app) {
+  std::vector<const CLI::App*> path = {&app};
+  for (bool descended = true; descended;) {
+    descended = false;
+    for (const CLI::App* sub : path.back()->get_subcommands()) {
+      if (sub->parsed()) {
+        path.push_back(sub);
+        descended = true;
+        break;
+      }
+    }
+  }
+  return path;
+}
+
+std::string CommandName(const std::vector<const CLI::App*>& path) {
+  std::string name = "sqlflow";
+  for (size_t i = 1; i < path.size(); ++i) name += " " + path[i]->get_name();
+  return name;
+}
+
+void CollectAllOptions(const CLI::App* command, std::vector<std::string>& out) {
+  for (const auto& spelling : OptionSpellings(command)) out.push_back(spelling);
+  for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; })) CollectAllOptions(sub, out);
+}
+
+// The first option on the command line that the parsed command does not accept: unknown anywhere (with a
+// did-you-mean over the options it does accept) or valid only for another command. nullopt when every
+// option is fine (the extra argument is then a stray word).
+std::optional<int> ReportMisplacedOption(const CLI::App& app, int argc, char** argv) {
+  auto path = ParsedPath(app);
+  std::vector<std::string> valid;
+  for (const CLI::App* command : path)
+    for (const auto& spelling : OptionSpellings(command)) valid.push_back(spelling);
+  std::vector<std::string> everywhere;
+  CollectAllOptions(&app, everywhere);
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() < 2 || arg[0] != '-' || (arg[1] >= '0' && arg[1] <= '9')) continue;
+    std::string name = arg.substr(0, arg.find('='));
+    if (std::find(valid.begin(), valid.end(), name) != valid.end()) continue;
+    std::vector<std::string> hints;
+    if (std::find(everywhere.begin(), everywhere.end(), name) != everywhere.end()) {
+      hints.push_back("run '" + CommandName(path) + " --help' for its options");
+      return UsageError("option '" + name + "' does not apply to '" + CommandName(path) + "'", hints);
+    }
+    if (auto close = DidYouMean(name, valid)) hints.push_back("did you mean '" + *close + "'?");
+    else if (auto elsewhere = DidYouMean(name, everywhere)) hints.push_back("did you mean '" + *elsewhere + "'?");
+    hints.push_back("run '" + CommandName(path) + " --help' for usage");
+    return UsageError("unknown option '" + name + "'", hints);
+  }
+  return std::nullopt;
+}
+
+// CLI11 prints "Usage: list [OPTIONS]" for a subcommand: name the whole command and list the global options.
+std::string HelpText(const CLI::App& app, const std::vector<const CLI::App*>& path) {
+  std::string help = path.back()->help();
+  if (path.size() < 2) return help;
+  std::string usage = "Usage: " + path.back()->get_name();
+  if (auto at = help.find(usage); at != std::string::npos)
+    help.replace(at, usage.size(), "Usage: " + CommandName(path));
+  help += "\nGlobal options (before or after the command):\n";
+  for (const CLI::Option* option : app.get_options()) {
+    if (option == app.get_help_ptr()) continue;
+    std::string names = option->get_name(false, true);
+    help += "  " + names + std::string(names.size() < 24 ? 24 - names.size() : 1, ' ') +
+            option->get_description() + "\n";
+  }
+  return help;
+}
+
 }  // namespace
 
 int RunApp(int argc, char** argv) {
@@ -98,17 +180,12 @@ int RunApp(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::string help;
-    for (auto* sub : app.get_subcommands()) {
-      help = sub->help();
-      for (auto* leaf : sub->get_subcommands()) help = leaf->help();
-    }
-    if (help.empty()) help = app.help();
-    Console::Get().Out(help);
+    Console::Get().Out(HelpText(app, ParsedPath(app)));
     return 0;
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      if (auto code = ReportMisplacedOption(app, argc, argv)) return *code;
       std::vector<std::string> hints;
       std::vector<std::string> names = {"pipeline", "profiles", "connect", "init", "udf"};
       // Name the first offending word as the user typed it: an unknown top-level command, or else the
@@ -169,7 +246,7 @@ int RunApp(int argc, char** argv) {
   // A group without its subcommand, or no command at all: usage on stderr, exit 2.
   for (auto* group : {pipeline, profiles, connect, udf}) {
     if (group->parsed()) {
-      Console::Get().Err(group->help());
+      Console::Get().Err(HelpText(app, ParsedPath(app)));
       return 2;
     }
   }

@@ -140,8 +140,8 @@ int PipelineValidate(const GlobalOptions& global, const PipelineOptions& options
     auto plan = Compile(p.context, *p.profile, p.name, p.vars);
     int code = ReportDiagnostics(p.context.diagnostics, p.context.sources);
     if (plan && code == 0)
-      console.Out("ok: pipeline '" + p.name + "' is valid (" + std::to_string(plan->steps.size()) + " steps, " +
-                  std::to_string(plan->warnings.size()) + " warnings)\n");
+      console.Out("ok: pipeline '" + p.name + "' is valid (" + Plural(static_cast<int64_t>(plan->steps.size()), "step") + ", " +
+                  Plural(static_cast<int64_t>(plan->warnings.size()), "warning") + ")\n");
     return plan ? code : 2;
   }
   auto names = planner::ListPipelines(fs::path("."));
@@ -154,7 +154,7 @@ int PipelineValidate(const GlobalOptions& global, const PipelineOptions& options
       console.Out("ok    " + name + "\n");
     } else {
       ++invalid;
-      console.Out("FAIL  " + name + " (" + std::to_string(errors) + " errors)\n");
+      console.Out("FAIL  " + name + " (" + Plural(errors, "error") + ")\n");
     }
     ReportDiagnostics(p.context.diagnostics, p.context.sources);
     p.context.diagnostics.Clear();

@@ -22,16 +22,36 @@ int ReportDiagnostics(Diagnostics& diagnostics, SourceCache& sources) {
   return diagnostics.HasErrors() ? 2 : 0;
 }
 
-bool EnterProject(const GlobalOptions& global, ProjectContext& context) {
-  fs::path root = global.project_dir.empty() ? fs::current_path() : fs::path(global.project_dir);
+// The project root: the given (or current) directory, or the nearest parent that has a profiles/ directory,
+// so that commands work from a subfolder such as pipelines/.
+std::optional<fs::path> FindProjectRoot(const fs::path& start) {
   std::error_code ec;
-  if (!global.project_dir.empty()) {
-    if (!fs::is_directory(root, ec) || chdir(root.c_str()) != 0) {
-      context.diagnostics
-          .Error("SF501", "No SQLFlow project found in " + global.project_dir + ": missing profiles/ directory")
-          .hints.push_back("create one with: sqlflow init " + global.project_dir);
-      return false;
-    }
+  for (fs::path dir = start;; dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "profiles", ec)) return dir;
+    if (dir == dir.root_path() || dir.parent_path() == dir) return std::nullopt;
+  }
+}
+
+bool EnterProject(const GlobalOptions& global, ProjectContext& context) {
+  std::error_code ec;
+  const std::string given = global.project_dir.empty() ? "." : global.project_dir;
+  fs::path start = fs::weakly_canonical(fs::absolute(given, ec), ec);
+  if (!fs::is_directory(start, ec)) {
+    context.diagnostics.Error("SF501", "No SQLFlow project found: directory '" + start.string() + "' does not exist")
+        .hints.push_back("create a project with: sqlflow init " + given);
+    return false;
+  }
+  auto root = FindProjectRoot(start);
+  if (!root) {
+    context.diagnostics
+        .Error("SF501", "No SQLFlow project found in " + start.string() +
+                            " or any parent directory: missing profiles/ directory")
+        .hints.push_back("create one with: sqlflow init " + given);
+    return false;
+  }
+  if (chdir(root->c_str()) != 0) {
+    context.diagnostics.Error("SF501", "cannot enter the project directory " + root->string());
+    return false;
   }
   context.root = fs::current_path();
   if (!project::CheckProject(fs::path("."), context.diagnostics)) return false;

@@ -206,4 +206,8 @@ std::string QuoteLiteral(std::string_view value) {
   return out + "'";
 }
 
+std::string Plural(int64_t count, std::string_view noun) {
+  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
 }  // namespace sqlflow

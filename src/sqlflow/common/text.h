@@ -11,6 +11,8 @@ namespace sqlflow {
 std::string ToLower(std::string_view text);  // ASCII only
 std::string ToUpper(std::string_view text);  // ASCII only
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// "1 step", "2 steps", "0 steps": a count with its noun in the right number (regular plurals only).
+std::string Plural(int64_t count, std::string_view noun);
 std::string Trim(std::string_view text);
 std::vector<std::string> Split(std::string_view text, char separator);
 std::string Join(const std::vector<std::string>& parts, std::string_view separator);

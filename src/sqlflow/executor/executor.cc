@@ -287,10 +287,10 @@ void PrintSummary(const planner::Plan& plan, const std::vector<StepRecord>& reco
     else ++not_run;
   }
   std::string summary = SummaryTable(plan, records);
-  summary += "Total: " + std::to_string(n) + " steps (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
+  summary += "Total: " + Plural(static_cast<int64_t>(n), "step") + " (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
              " failed, " + std::to_string(not_run) + " not run) in " + Fixed(total, 3) + "s; " +
-             std::to_string(totals.table_rows) + " rows written to tables, " + std::to_string(totals.exported_rows) +
-             " rows exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
+             Plural(totals.table_rows, "row") + " written to tables, " + Plural(totals.exported_rows, "row") +
+             " exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
   if (totals.failed_at == n)
     summary += "Pipeline '" + plan.pipeline + "' succeeded in " + Fixed(total, 2) + "s\n";
   else
@@ -379,7 +379,7 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
     records[i].seconds = Seconds(step_start);
     records[i].status = failure ? "FAILED" : "ok";
     console.Info(label + (failure ? " ... FAILED" : " ... ok") +
-                 (!failure && outcome.rows ? ", " + std::to_string(*outcome.rows) + " rows" : "") + " (" +
+                 (!failure && outcome.rows ? ", " + Plural(*outcome.rows, "row") : "") + " (" +
                  Fixed(records[i].seconds, 3) + "s)\n");
     if (!failure && !outcome.detail.empty()) console.Verbose("  " + outcome.detail + "\n");
     for (const auto& w : warnings) console.Warn(RenderDiagnostic(w, sources, console.stderr_color()));

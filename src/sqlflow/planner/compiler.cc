@@ -181,6 +181,7 @@ class Compiler {
                          const std::optional<parser::JsonObject>& object, const project::ConnectorConfig* connector,
                          SourcePos fallback);
   void CrossStatementAnalysis();
+  void WarnUnusedCliVariables();
   StepSyntax SyntaxOf(const ActiveStatement& active) const;
   std::string UniqueId(const std::string& kind, const std::string& slug);
   Step& AddStep(const ActiveStatement& active, std::string kind, std::optional<std::string> target,
@@ -211,6 +212,7 @@ std::optional<Plan> Compiler::Run() {
   bool structural_errors = diagnostics_.ErrorCount() != errors_before_parse;
 
   CollectPipelineFacts(tree->items);
+  WarnUnusedCliVariables();
   variables::VariableScope::Inputs inputs;
   inputs.cli = request_.cli_vars;
   if (request_.profile) inputs.profile = request_.profile->variables;
@@ -706,6 +708,20 @@ void Compiler::BuildSql(ActiveStatement& active, const parser::SqlStmt& sql) {
   step.writes = use.writes;
   step.detail = std::move(detail);
   sql_creates_[plan_.steps.size() - 1] = use.creates;
+}
+
+// W202: a --vars name that no statement or condition of the pipeline uses (a typo silently picks the
+// default branch otherwise).
+void Compiler::WarnUnusedCliVariables() {
+  std::vector<std::string> used;
+  for (const auto& ref : all_references_) used.push_back(ref.name);
+  for (const auto& [name, pos] : all_sets_) used.push_back(name);
+  for (const auto& [name, value] : request_.cli_vars) {
+    if (std::find(used.begin(), used.end(), name) != used.end()) continue;
+    auto& d = diagnostics_.Warning("W202", "variable '" + name + "' given with --vars is not used by pipeline '" +
+                                               request_.pipeline + "'");
+    if (auto close = DidYouMean(name, used)) d.hints.push_back("did you mean '" + *close + "'?");
+  }
 }
 
 // Where each step's names were written, for the carets of the cross-statement rules.
