@@ -135,6 +135,7 @@ int MockServer::Start() {
 }
 
 void MockServer::Stop() {
+  stopping_ = true;
   if (thread_.joinable()) {
     server_->stop();
     thread_.join();
@@ -179,9 +180,9 @@ std::optional<Fault> MockServer::TakeFault(const LoggedRequest& request) {
 namespace {
 
 // Sleeps in small steps so that Stop() is not held up by a long scripted delay.
-void SleepUnlessStopped(const httplib::Server& server, int ms) {
+void SleepUnlessStopped(const std::atomic<bool>& stopping, int ms) {
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  while (std::chrono::steady_clock::now() < until && server.is_running())
+  while (std::chrono::steady_clock::now() < until && !stopping.load())
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
@@ -209,7 +210,7 @@ bool MockServer::Prerouting(const httplib::Request& request, httplib::Response& 
   if (!fault) return false;
 
   if (fault->kind == "delay" || fault->kind == "stall") {
-    SleepUnlessStopped(*server_, fault->delay_ms);
+    SleepUnlessStopped(stopping_, fault->delay_ms);
     return false;  // the API answers after the delay
   }
   for (const auto& [k, v] : fault->headers) response.set_header(k, v);
@@ -224,20 +225,20 @@ bool MockServer::Prerouting(const httplib::Request& request, httplib::Response& 
     // Announces twice the bytes it sends, then closes the connection (optionally after stalling).
     const std::string part = fault->body.empty() ? "{\"data\": [{\"id\": 1, \"name\": \"trunc" : fault->body;
     const int delay = fault->delay_ms;
-    const httplib::Server* server = server_.get();
+    const std::atomic<bool>* stopping = &stopping_;
     response.status = 200;
     response.set_content_provider(part.size() * 2, "application/json",
-                                  [part, delay, server](size_t offset, size_t, httplib::DataSink& sink) {
+                                  [part, delay, stopping](size_t offset, size_t, httplib::DataSink& sink) {
                                     if (offset == 0) {
                                       sink.write(part.data(), part.size());
                                       return true;
                                     }
-                                    SleepUnlessStopped(*server, delay);
+                                    SleepUnlessStopped(*stopping, delay);
                                     return false;
                                   });
     return true;
   }
-  if (fault->delay_ms > 0) SleepUnlessStopped(*server_, fault->delay_ms);
+  if (fault->delay_ms > 0) SleepUnlessStopped(stopping_, fault->delay_ms);
   response.status = fault->status;
   response.set_content(fault->body, "text/plain");
   return true;

@@ -147,6 +147,7 @@ class MockServer {
   std::mutex faults_mutex_;
   std::vector<Fault> faults_;
   std::atomic<int64_t> next_index_{0};
+  std::atomic<bool> stopping_{false};  // set before stopping so that scripted delays end at once
 };
 
 // Writes a self-signed certificate for 127.0.0.1/localhost (openssl CLI) into `dir`; returns false on

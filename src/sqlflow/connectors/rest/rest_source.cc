@@ -605,6 +605,8 @@ class RestReadStream : public ReadStream {
         !IsLoopbackUrl(options_.url))
       warnings.push_back(fetcher_.prefix() + ": sending credentials over plain HTTP to " +
                          SplitUrl(options_.url).authority);
+    if (!options_.verify_ssl && StartsWith(ToLower(options_.url), "https://"))
+      warnings.push_back(fetcher_.prefix() + ": TLS certificate verification is off (verify_ssl: false)");
     std::optional<std::string> url = paginator.First();
     int64_t pages = 0;
     while (url) {
