@@ -1,4 +1,4 @@
-// Registry entries of the s3 and rest types (CONNECTORS.md §3.6-3.7) with their full parameter schemas and
+// Registry entries of the s3 type (CONNECTORS.md §3.6) with their full parameter schemas and
 // compile-time rules, so that validation and `connect describe` know them before their implementations land
 // in their own folders. Until then their factories throw Error(kUnsupported).
 #include <algorithm>
@@ -116,145 +116,6 @@ void ValidateS3Common(const Json& canonical, std::vector<ParamIssue>& issues) {
       AddIssue(issues, Severity::kWarning, "SF406",
                "S3 connector: format '" + format + "' differs from the key extension '." + extension + "'",
                "format");
-    }
-  }
-}
-
-// ---- rest ----
-
-ResilienceDefaults RestResilience() {
-  return ResilienceDefaultsOf("rest");
-}
-
-std::vector<ParamSpec> RestAuthParams() {
-  return {
-      P("type", ParamType::kString, "Auth type.")
-          .Enum({"none", "basic", "digest", "bearer", "api_key", "oauth2_client_credentials"}),
-      P("username", ParamType::kString, "basic / digest user."),
-      P("password", ParamType::kString, "basic / digest password.").Secret(),
-      P("token", ParamType::kString, "bearer token.").Secret(),
-      P("name", ParamType::kString, "api_key: header or parameter name.").Alias({"key_name"}),
-      P("value", ParamType::kString, "api_key: the key.").Alias({"key_value"}).Secret(),
-      P("in", ParamType::kString, "api_key: where the key goes.").Enum({"header", "query"}),
-      P("token_url", ParamType::kString, "oauth2: token endpoint."),
-      P("client_id", ParamType::kString, "oauth2: client id."),
-      P("client_secret", ParamType::kString, "oauth2: client secret.").Secret(),
-      P("scope", ParamType::kString, "oauth2: scope."),
-      P("audience", ParamType::kString, "oauth2: audience."),
-      P("client_auth", ParamType::kString, "oauth2: how client credentials are sent.")
-          .Enum({"basic", "body"}),
-  };
-}
-
-std::vector<ParamSpec> RestPaginationParams() {
-  return {
-      P("type", ParamType::kString, "Pagination type."),
-      P("page_param", ParamType::kString, "page_number: page parameter."),
-      P("start_page", ParamType::kInteger, "page_number: first page."),
-      P("size_param", ParamType::kString, "Page size parameter."),
-      P("page_size", ParamType::kInteger, "Page size.").Min(1),
-      P("total_pages_path", ParamType::kString, "page_number: path of the page count."),
-      P("offset_param", ParamType::kString, "offset: offset parameter."),
-      P("limit_param", ParamType::kString, "offset: limit parameter."),
-      P("limit", ParamType::kInteger, "offset: rows per request.").Min(1),
-      P("start_offset", ParamType::kInteger, "offset: first offset.").Min(0),
-      P("total_path", ParamType::kString, "offset: path of the total count."),
-      P("cursor_param", ParamType::kString, "cursor: cursor parameter."),
-      P("cursor_path", ParamType::kString, "cursor: path of the next cursor."),
-      P("rel", ParamType::kString, "link_header: relation to follow."),
-      P("next_url_path", ParamType::kString, "next_url: path of the next URL."),
-      P("stop_on_status", ParamType::kJson, "HTTP codes that mean no more pages."),
-  };
-}
-
-void ValidateRestUrl(const std::string& url, std::vector<ParamIssue>& issues) {
-  std::string reason;
-  std::string rest;
-  if (StartsWith(ToLower(url), "http://")) {
-    rest = url.substr(7);
-  } else if (StartsWith(ToLower(url), "https://")) {
-    rest = url.substr(8);
-  } else {
-    reason = "the scheme must be http or https";
-  }
-  if (reason.empty()) {
-    const std::string host = rest.substr(0, rest.find_first_of("/?#"));
-    if (host.empty() || host.front() == ':') reason = "missing host";
-    if (host.find_first_of(" \t") != std::string::npos) reason = "spaces in the host";
-  }
-  if (!reason.empty()) {
-    AddIssue(issues, Severity::kError, "SF406", "REST connector: invalid url '" + url + "': " + reason,
-             "url");
-  }
-}
-
-void ValidateRest(const Json& canonical, std::vector<ParamIssue>& issues) {
-  const std::string prefix = "REST connector: ";
-  if (canonical.contains("url")) ValidateRestUrl(StringOr(canonical, "url"), issues);
-  if (canonical.contains("body") && StringOr(canonical, "method", "GET") != "POST") {
-    AddIssue(issues, Severity::kError, "SF406", prefix + "body is only allowed with method POST", "body");
-  }
-  if (canonical.contains("data_path") && StringOr(canonical, "response_format", "json") == "ndjson") {
-    AddIssue(issues, Severity::kError, "SF406",
-             prefix + "data_path cannot be used with response_format 'ndjson'", "data_path");
-  }
-  if (canonical.contains("auth")) {
-    Json auth = CheckNestedObject(prefix, "auth", RestAuthParams(), canonical["auth"], issues);
-    const std::string type = StringOr(auth, "type", "none");
-    auto require = [&](const std::string& field) {
-      if (!auth.contains(field)) {
-        AddIssue(issues, Severity::kError, "SF406",
-                 prefix + "auth." + field + " is required for auth type '" + type + "'", "auth");
-      }
-    };
-    if (type == "basic" || type == "digest") {
-      require("username");
-      require("password");
-    } else if (type == "bearer") {
-      require("token");
-    } else if (type == "api_key") {
-      require("value");
-    } else if (type == "oauth2_client_credentials") {
-      require("token_url");
-      require("client_id");
-      require("client_secret");
-    }
-  }
-  if (canonical.contains("pagination")) {
-    Json pagination =
-        CheckNestedObject(prefix, "pagination", RestPaginationParams(), canonical["pagination"], issues);
-    std::string type = StringOr(pagination, "type");
-    if (type.empty()) {
-      type = pagination.contains("page_param") || pagination.contains("size_param") ? "page_number" : "none";
-    }
-    static const std::vector<std::string> known = {"none",   "page_number", "offset",
-                                                   "cursor", "link_header", "next_url"};
-    if (std::find(known.begin(), known.end(), type) == known.end()) {
-      AddIssue(issues, Severity::kError, "SF406",
-               prefix + "unknown pagination type '" + type + "'; known: " + Join(known, ", "), "pagination");
-    }
-    auto require = [&](const std::string& field) {
-      if (!pagination.contains(field)) {
-        AddIssue(issues, Severity::kError, "SF406",
-                 prefix + "pagination." + field + " is required for type '" + type + "'", "pagination");
-      }
-    };
-    if (type == "cursor") {
-      require("cursor_path");
-      require("cursor_param");
-    } else if (type == "next_url") {
-      require("next_url_path");
-    }
-    if (pagination.contains("stop_on_status")) {
-      const Json& codes = pagination["stop_on_status"];
-      bool ok = codes.is_array() && std::all_of(codes.begin(), codes.end(),
-                                                [](const Json& code) { return code.is_number_integer(); });
-      if (!ok) {
-        AddIssue(issues, Severity::kError, "SF404",
-                 prefix + "parameter 'pagination.stop_on_status' must be an array of integers, got " +
-                     JsonTypeName(codes) + " " + ShortJson(codes),
-                 "pagination");
-      }
     }
   }
 }
@@ -381,62 +242,10 @@ ConnectorTypeInfo S3DestinationInfo() {
   return info;
 }
 
-ConnectorTypeInfo RestSourceInfo() {
-  ConnectorTypeInfo info;
-  info.name = "rest";
-  info.aliases = {"rest_api", "http"};
-  info.description = "JSON HTTP APIs: paginated GET or POST requests, records flattened into columns.";
-  info.params = {
-      P("url", ParamType::kString, "Base URL (http or https); may contain a query string.").Required(),
-      P("path", ParamType::kString, "Appended to url with exactly one '/' between them."),
-      P("method", ParamType::kString, "HTTP method.").Enum({"GET", "POST"}).Default("GET"),
-      P("headers", ParamType::kObjectMap, "Extra request headers.").Default(Json::object()),
-      P("params", ParamType::kObject, "Query parameters (arrays repeat the key).").Default(Json::object()),
-      P("body", ParamType::kJson, "POST body, sent as application/json."),
-      P("auth", ParamType::kObject,
-        "Authentication: {type: none|basic|digest|bearer|api_key|oauth2_client_credentials, ...}."),
-      P("data_path", ParamType::kString, "Dotted path of the records in each response; default: the root.")
-          .Alias({"records_path"}),
-      P("response_format", ParamType::kString, "Response body layout.")
-          .Enum({"json", "ndjson"})
-          .Default("json"),
-      P("pagination", ParamType::kObject,
-        "Pagination: {type: none|page_number|offset|cursor|link_header|next_url, ...}.")
-          .Default(Json{{"type", "none"}}),
-      P("flatten", ParamType::kBoolean, "Nested objects become parent.child columns.")
-          .Alias({"flatten_response"})
-          .Default(true),
-      P("flatten_separator", ParamType::kString, "Separator of flattened column names.").Default("."),
-      P("max_flatten_depth", ParamType::kInteger, "Deeper objects stay JSON.").Min(1).Default(10),
-      P("infer_types", ParamType::kBoolean,
-        "Refine ISO 8601 string columns to DATE / TIMESTAMP / TIMESTAMPTZ.")
-          .Default(true),
-      P("incremental_param", ParamType::kString,
-        "Query parameter that receives the incremental lower bound."),
-      P("incremental_value_format", ParamType::kString, "How the bound is written.")
-          .Enum({"iso8601", "date", "unix", "unix_ms", "raw"})
-          .Default("iso8601"),
-      P("max_pages", ParamType::kInteger, "Stop after this many pages; 0 = no limit.").Min(0).Default(0),
-      P("max_response_mb", ParamType::kInteger, "Per-response size cap in MiB.").Min(1).Default(256),
-      P("follow_redirects", ParamType::kBoolean, "Follow up to 5 redirects.").Default(true),
-      P("verify_ssl", ParamType::kBoolean, "Verify TLS certificates.").Default(true),
-      P("ca_file", ParamType::kString, "CA bundle file for TLS verification."),
-      P("user_agent", ParamType::kString, "User-Agent header; default sqlflow/<version>."),
-  };
-  const ResilienceDefaults resilience = RestResilience();
-  AppendParams(info.params, CommonSourceParams(&resilience));
-  info.validate = ValidateRest;
-  info.capabilities = {"single", "pushdown", false,
-                       {},       true,       "basic, digest, bearer, api_key, oauth2 client credentials"};
-  info.make_source = UnavailableSource("rest");
-  return info;
-}
-
 void RegisterS3Connector(Registries& registries) {
   registries.sources.Register(S3SourceInfo());
   registries.destinations.Register(S3DestinationInfo());
 }
 
-void RegisterRestConnector(Registries& registries) { registries.sources.Register(RestSourceInfo()); }
 
 }  // namespace sqlflow::connectors

@@ -1,0 +1,773 @@
+// The rest source (CONNECTORS.md §3.7). A read runs on a producer thread: fetch a page through the shared
+// HTTP client inside the retry policy (the unit of retry is the whole request with its parsed body), stage
+// its records, hand the page's Schema/Batch events to a small queue, work out the next page's URL, repeat.
+// The executor appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory
+// stays bounded whatever the number of pages. A failed page delivers nothing and fails the read.
+#include "sqlflow/connectors/rest/rest_source.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "sqlflow/common/cancel.h"
+#include "sqlflow/common/error.h"
+#include "sqlflow/common/redact.h"
+#include "sqlflow/common/text.h"
+#include "sqlflow/connectors/rest/json_records.h"
+#include "sqlflow/connectors/rest/rest_options.h"
+#include "sqlflow/net/http_client.h"
+
+namespace sqlflow::connectors::rest {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// ---- URLs ----
+
+// RFC 3986 percent-encoding of a query component: unreserved characters stay, everything else is %XX.
+std::string EncodeComponent(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string WithQuery(std::string url, const std::vector<std::pair<std::string, std::string>>& params) {
+  for (const auto& [name, value] : params) {
+    url += url.find('?') == std::string::npos ? '?' : '&';
+    url += EncodeComponent(name) + "=" + EncodeComponent(value);
+  }
+  return url;
+}
+
+struct UrlParts {
+  std::string scheme;  // lower case
+  std::string authority;
+  std::string path_and_query;
+};
+
+UrlParts SplitUrl(const std::string& url) {
+  UrlParts parts;
+  const auto colon = url.find("://");
+  if (colon == std::string::npos) return parts;
+  parts.scheme = ToLower(url.substr(0, colon));
+  const auto start = colon + 3;
+  const auto slash = url.find_first_of("/?#", start);
+  parts.authority = url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+  parts.path_and_query = slash == std::string::npos ? "/" : url.substr(slash);
+  return parts;
+}
+
+// A next-page reference resolved against the URL of the page that gave it.
+std::string ResolveUrl(const std::string& base, const std::string& ref) {
+  const std::string lower = ToLower(ref.substr(0, 8));
+  if (StartsWith(lower, "http://") || StartsWith(lower, "https://")) return ref;
+  const UrlParts parts = SplitUrl(base);
+  const std::string origin = parts.scheme + "://" + parts.authority;
+  if (StartsWith(ref, "//")) return parts.scheme + ":" + ref;
+  if (StartsWith(ref, "/")) return origin + ref;
+  std::string path = parts.path_and_query.substr(0, parts.path_and_query.find_first_of("?#"));
+  if (StartsWith(ref, "?")) return origin + path + ref;
+  return origin + path.substr(0, path.rfind('/') + 1) + ref;
+}
+
+bool SameOrigin(const std::string& a, const std::string& b) {
+  try {
+    return SplitUrl(a).scheme == SplitUrl(b).scheme && net::HostPort(a) == net::HostPort(b);
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+bool IsLoopbackUrl(const std::string& url) {
+  std::string host = SplitUrl(url).authority;
+  const auto at = host.rfind('@');
+  if (at != std::string::npos) host = host.substr(at + 1);
+  return StartsWith(host, "127.") || StartsWith(host, "localhost") || StartsWith(host, "[::1]");
+}
+
+// The target of `rel` in a Link header (RFC 8288): <url>; rel="next", <url2>; rel="prev".
+std::optional<std::string> LinkTarget(const std::string& header, const std::string& rel) {
+  size_t pos = 0;
+  while ((pos = header.find('<', pos)) != std::string::npos) {
+    const auto close = header.find('>', pos);
+    if (close == std::string::npos) break;
+    const std::string target = header.substr(pos + 1, close - pos - 1);
+    auto next = header.find('<', close);
+    const std::string params =
+        header.substr(close + 1, next == std::string::npos ? std::string::npos : next - close - 1);
+    const std::string lower = ToLower(params);
+    const auto r = lower.find("rel=");
+    if (r != std::string::npos) {
+      std::string value = params.substr(r + 4);
+      value = value.substr(0, value.find_first_of(";,"));
+      value.erase(std::remove(value.begin(), value.end(), '"'), value.end());
+      for (const auto& one : Split(Trim(value), ' '))
+        if (EqualsIgnoreCase(Trim(one), rel)) return target;
+    }
+    pos = close;
+  }
+  return std::nullopt;
+}
+
+// ---- incremental bound ----
+
+std::optional<double> EpochSeconds(const std::string& text) {
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  double s = 0;
+  const int n = std::sscanf(text.c_str(), "%d-%d-%d%*c%d:%d:%lf", &y, &mo, &d, &h, &mi, &s);
+  if (n < 3) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  double value = static_cast<double>(timegm(&tm)) + s;
+  if (text.size() > 19) {
+    const auto zone = text.find_first_of("+-", 19);
+    if (zone != std::string::npos) {
+      const int zh = std::atoi(text.substr(zone + 1, 2).c_str());
+      const int zm = text.size() >= zone + 5
+                         ? std::atoi(text.substr(text.find_first_not_of(":", zone + 3), 2).c_str())
+                         : 0;
+      const double offset = zh * 3600.0 + zm * 60.0;
+      value += text[zone] == '+' ? -offset : offset;
+    }
+  }
+  return value;
+}
+
+// The watermark text (DuckDB's CAST(value AS VARCHAR)) in the configured format (CONNECTORS.md §6.6).
+std::string FormatBound(const TypedValue& bound, const std::string& format) {
+  std::string text = bound.text;
+  if (format == "raw") return text;
+  const bool temporal = json::TemporalClass(text) > 0 ||
+                        (text.size() >= 19 && text[4] == '-' && (text[10] == ' ' || text[10] == 'T'));
+  if (!temporal) return text;
+  if (format == "date") return text.substr(0, 10);
+  if (format == "unix" || format == "unix_ms") {
+    const auto seconds = EpochSeconds(text);
+    if (!seconds) return text;
+    return format == "unix" ? std::to_string(static_cast<int64_t>(*seconds))
+                            : std::to_string(static_cast<int64_t>(*seconds * 1000.0 + 0.5));
+  }
+  if (text.size() == 10) return text;  // a DATE stays a date
+  if (text[10] == ' ') text[10] = 'T';
+  // DuckDB prints zoned values with +00 (the session is UTC): written as Z.
+  for (const char* zero : {"+00:00", "+00"})
+    if (EndsWith(text, zero)) return text.substr(0, text.size() - std::string_view(zero).size()) + "Z";
+  if (ToUpper(bound.type).find("TIME ZONE") != std::string::npos || ToUpper(bound.type) == "TIMESTAMPTZ")
+    if (text.back() != 'Z') return text + "Z";
+  return text;
+}
+
+// ---- fetching ----
+
+struct Fetched {
+  std::string url;
+  int status = 0;
+  bool stop = false;  // stop_on_status matched
+  net::HttpHeaders headers;
+  std::unique_ptr<json::JsonPage> page;
+  int64_t bytes = 0;
+};
+
+// Requests with auth, through the retry policy of the API host; OAuth2 tokens cached per instance.
+class Fetcher {
+ public:
+  Fetcher(const RestOptions& options, std::string prefix, const RestRuntime& runtime, CancelToken* cancel)
+      : options_(options), prefix_(std::move(prefix)), runtime_(runtime), cancel_(cancel) {
+    net::HttpClientOptions http;
+    http.timeout_seconds = options.retry.timeout_seconds;
+    http.connect_timeout_seconds = options.retry.connect_timeout_seconds;
+    http.verify_ssl = options.verify_ssl;
+    http.ca_file = options.ca_file;
+    http.max_response_mb = options.max_response_mb;
+    http.max_redirects = options.follow_redirects ? 5 : 0;
+    http.cancel = cancel;
+    client_ = std::make_unique<net::CurlHttpClient>(http);
+    policy_ = MakePolicy(options.url);
+    for (const std::string* secret :
+         {&options.auth.password, &options.auth.token, &options.auth.key_value, &options.auth.client_secret})
+      AddSecret(*secret);
+    for (const auto& [name, value] : options.headers)
+      if (IsSecretMapKey(name)) AddSecret(value);
+    for (const auto& [name, value] : options.params)
+      if (IsSecretMapKey(name)) AddSecret(value);
+  }
+
+  const std::string& prefix() const { return prefix_; }
+  int64_t requests() const { return requests_; }
+  int64_t retries() const { return retries_; }
+
+  // Secrets masked: the configured ones, their URL-encoded forms and OAuth access tokens.
+  std::string Scrub(std::string_view text) const { return redactor_.Mask(MaskUriPasswords(text)); }
+  std::string Shown(const std::string& url) const { return Scrub(net::RedactUrl(url)); }
+
+  // The URL with the api_key query parameter when that is the auth (not already present).
+  std::string Authorize(const std::string& url) const {
+    if (options_.auth.type != "api_key" || options_.auth.key_in != "query") return url;
+    if (url.find(EncodeComponent(options_.auth.key_name) + "=") != std::string::npos) return url;
+    return WithQuery(url, {{options_.auth.key_name, options_.auth.key_value}});
+  }
+
+  Fetched Get(const std::string& url) {
+    return net::RunWithRetry(policy_, options_.method + " " + Shown(url), [&](int attempt) {
+      Fetched fetched = Attempt(url, attempt);
+      retries_ += attempt - 1;
+      return fetched;
+    });
+  }
+
+ private:
+  void AddSecret(const std::string& secret) {
+    if (secret.empty()) return;
+    redactor_.AddSecret(secret);
+    if (EncodeComponent(secret) != secret) redactor_.AddSecret(EncodeComponent(secret));
+  }
+
+  net::RetryPolicy MakePolicy(const std::string& url) {
+    net::RetryPolicy policy =
+        net::MakeRetryPolicy(options_.retry, "rest", net::HostPort(url), prefix_, cancel_);
+    policy.clock = runtime_.clock;
+    policy.sleeper = runtime_.sleeper;
+    return policy;
+  }
+
+  net::HttpRequest Build(const std::string& url, int attempt) {
+    net::HttpRequest request;
+    request.method = options_.method;
+    request.url = url;
+    request.attempt = attempt;
+    request.follow_redirects = options_.follow_redirects;
+    request.headers.Set("Accept",
+                        options_.ndjson ? "application/x-ndjson, application/json" : "application/json");
+    if (!options_.user_agent.empty()) request.headers.Set("User-Agent", options_.user_agent);
+    for (const auto& [name, value] : options_.headers) request.headers.Set(name, value);
+    if (options_.body) {
+      request.body = *options_.body;
+      request.headers.Set("Content-Type", "application/json");
+    }
+    const AuthOptions& auth = options_.auth;
+    if (auth.type == "basic" || auth.type == "digest") {
+      request.auth = auth.type == "basic" ? net::HttpAuthScheme::kBasic : net::HttpAuthScheme::kDigest;
+      request.username = auth.username;
+      request.password = auth.password;
+    } else if (auth.type == "bearer") {
+      request.headers.Set("Authorization", "Bearer " + auth.token);
+    } else if (auth.type == "api_key" && auth.key_in == "header") {
+      request.headers.Set(auth.key_name, auth.key_value);
+      request.credential_headers.push_back(auth.key_name);
+    } else if (auth.type == "oauth2_client_credentials") {
+      request.headers.Set("Authorization", "Bearer " + AccessToken());
+    }
+    for (const auto& [name, value] : options_.headers)
+      if (IsSecretMapKey(name)) request.credential_headers.push_back(name);
+    return request;
+  }
+
+  Fetched Attempt(const std::string& url, int attempt) {
+    net::HttpRequest request = Build(url, attempt);
+    net::HttpResponse response = client_->Send(request);
+    ++requests_;
+    if (response.status == 401 && options_.auth.type == "oauth2_client_credentials") {
+      // One token refresh per request, not counted as a retry; a second 401 is AuthFailed.
+      token_.clear();
+      request = Build(url, attempt);
+      response = client_->Send(request);
+      ++requests_;
+    }
+    Fetched fetched;
+    fetched.url = url;
+    fetched.status = response.status;
+    const auto& stops = options_.pagination.stop_on_status;
+    if (std::find(stops.begin(), stops.end(), response.status) != stops.end()) {
+      fetched.stop = true;
+      return fetched;
+    }
+    net::ThrowUnlessSuccess(request, response);
+    fetched.bytes = static_cast<int64_t>(response.body.size());
+    fetched.headers = response.headers;
+    try {
+      fetched.page = std::make_unique<json::JsonPage>(
+          std::move(response.body), options_.ndjson ? json::Layout::kNdjson : json::Layout::kJson);
+    } catch (const Error& error) {
+      std::string message = error.what();
+      const std::string head = "invalid JSON";
+      if (StartsWith(message, head)) message = head + " from " + Shown(url) + message.substr(head.size());
+      throw net::AttemptError(ErrorKind::kTransient, message, "invalid JSON");
+    }
+    return fetched;
+  }
+
+  // The cached OAuth2 access token, fetched when missing or within 60 s of its expiry (half its lifetime for
+  // tokens that live less than two minutes).
+  std::string AccessToken() {
+    if (!token_.empty() && runtime_.clock->Now() < token_valid_until_) return token_;
+    const AuthOptions& auth = options_.auth;
+    if (!token_policy_) token_policy_ = std::make_unique<net::RetryPolicy>(MakePolicy(auth.token_url));
+    const std::string shown = Shown(auth.token_url);
+    nlohmann::json body = net::RunWithRetry(*token_policy_, "POST " + shown, [&](int attempt) {
+      net::HttpRequest request;
+      request.method = "POST";
+      request.url = auth.token_url;
+      request.attempt = attempt;
+      request.headers.Set("Content-Type", "application/x-www-form-urlencoded");
+      request.headers.Set("Accept", "application/json");
+      std::string form = "grant_type=client_credentials";
+      if (!auth.scope.empty()) form += "&scope=" + EncodeComponent(auth.scope);
+      if (!auth.audience.empty()) form += "&audience=" + EncodeComponent(auth.audience);
+      if (auth.client_auth == "body") {
+        form += "&client_id=" + EncodeComponent(auth.client_id) +
+                "&client_secret=" + EncodeComponent(auth.client_secret);
+      } else {
+        request.auth = net::HttpAuthScheme::kBasic;
+        request.username = auth.client_id;
+        request.password = auth.client_secret;
+      }
+      request.body = form;
+      net::HttpResponse response = client_->Send(request);
+      ++requests_;
+      if (response.status >= 400 && response.status < 500)
+        throw Error(ErrorKind::kAuthFailed,
+                    "OAuth2 token request POST " + shown + " failed: HTTP " +
+                        std::to_string(response.status) + ", body \"" + Scrub(response.body.substr(0, 200)) +
+                        "\"",
+                    "", "check auth.client_id, auth.client_secret, auth.scope and auth.token_url");
+      net::ThrowUnlessSuccess(request, response);
+      nlohmann::json parsed = nlohmann::json::parse(response.body, nullptr, false);
+      if (parsed.is_discarded() || !parsed.is_object())
+        throw net::AttemptError(ErrorKind::kTransient, "invalid JSON from token endpoint " + shown,
+                                "invalid JSON");
+      return parsed;
+    });
+    if (!body.contains("access_token") || !body["access_token"].is_string())
+      throw Error(ErrorKind::kProtocolError, prefix_ + ": token endpoint " + shown + " sent no access_token");
+    token_ = body["access_token"].get<std::string>();
+    redactor_.AddSecret(token_);
+    double expires_in = body.contains("expires_in") && body["expires_in"].is_number()
+                            ? body["expires_in"].get<double>()
+                            : 3600.0;
+    const double margin = expires_in >= 120 ? 60.0 : expires_in / 2;
+    token_valid_until_ = runtime_.clock->Now() + expires_in - margin;
+    return token_;
+  }
+
+  const RestOptions& options_;
+  std::string prefix_;
+  RestRuntime runtime_;
+  CancelToken* cancel_;
+  std::unique_ptr<net::CurlHttpClient> client_;
+  net::RetryPolicy policy_;
+  std::unique_ptr<net::RetryPolicy> token_policy_;
+  Redactor redactor_;
+  std::string token_;
+  double token_valid_until_ = 0;
+  int64_t requests_ = 0;
+  int64_t retries_ = 0;
+};
+
+// ---- pagination ----
+
+class Paginator {
+ public:
+  Paginator(const RestOptions& options, Fetcher& fetcher, const ReadRequest& request)
+      : options_(options), p_(options.pagination), fetcher_(fetcher) {
+    fixed_ = options.params;
+    if (request.cursor && !options.incremental_param.empty())
+      fixed_.emplace_back(options.incremental_param,
+                          FormatBound(request.cursor->value, options.incremental_value_format));
+    page_ = p_.start_page;
+    offset_ = p_.start_offset;
+  }
+
+  std::string First() {
+    std::string url = Compose();
+    seen_.insert(url);
+    return url;
+  }
+
+  // The next page's URL after `fetched` gave `records` records; nullopt at the end.
+  std::optional<std::string> Next(const Fetched& fetched, int64_t records) {
+    const std::string& type = p_.type;
+    if (type == "none") return std::nullopt;
+    if (type == "page_number") {
+      if (records == 0 || (!p_.size_param.empty() && records < p_.page_size)) return std::nullopt;
+      if (!p_.total_pages_path.empty()) {
+        auto total = fetched.page->TextAt(p_.total_pages_path);
+        if (total && page_ >= std::atoll(total->c_str())) return std::nullopt;
+      }
+      ++page_;
+      return Compose();
+    }
+    if (type == "offset") {
+      if (records == 0 || records < p_.limit) return std::nullopt;
+      offset_ += p_.limit;
+      if (!p_.total_path.empty()) {
+        auto total = fetched.page->TextAt(p_.total_path);
+        if (total && offset_ >= std::atoll(total->c_str())) return std::nullopt;
+      }
+      return Compose();
+    }
+    if (type == "cursor") {
+      auto value = fetched.page->TextAt(p_.cursor_path);
+      if (!value || value->empty()) return std::nullopt;
+      cursor_ = *value;
+      std::string url = Compose();
+      if (!cursors_.insert(cursor_).second) Loop(url);
+      return url;
+    }
+    std::optional<std::string> ref;
+    if (type == "link_header") {
+      auto header = fetched.headers.Get("Link");
+      if (header) ref = LinkTarget(*header, p_.rel);
+    } else if (type == "next_url") {
+      ref = fetched.page->TextAt(p_.next_url_path);
+    }
+    if (!ref || ref->empty()) return std::nullopt;
+    std::string url = ResolveUrl(fetched.url, *ref);
+    if (!SameOrigin(url, options_.url))
+      throw Error(ErrorKind::kProtocolError,
+                  fetcher_.prefix() + ": next page URL points to another host: " + fetcher_.Shown(url), "",
+                  "pagination only follows URLs on the host of 'url'");
+    url = fetcher_.Authorize(url);
+    if (!seen_.insert(url).second) Loop(url);
+    return url;
+  }
+
+ private:
+  [[noreturn]] void Loop(const std::string& url) {
+    throw Error(ErrorKind::kProtocolError, fetcher_.prefix() + ": pagination loop at " + fetcher_.Shown(url),
+                "", "the API returned a next page it had already returned");
+  }
+
+  std::string Compose() const {
+    auto params = fixed_;
+    if (p_.type == "page_number") {
+      params.emplace_back(p_.page_param, std::to_string(page_));
+      if (!p_.size_param.empty()) params.emplace_back(p_.size_param, std::to_string(p_.page_size));
+    } else if (p_.type == "offset") {
+      params.emplace_back(p_.offset_param, std::to_string(offset_));
+      params.emplace_back(p_.limit_param, std::to_string(p_.limit));
+    } else if (p_.type == "cursor") {
+      if (!p_.size_param.empty()) params.emplace_back(p_.size_param, std::to_string(p_.page_size));
+      if (!cursor_.empty()) params.emplace_back(p_.cursor_param, cursor_);
+    }
+    return fetcher_.Authorize(WithQuery(options_.url, params));
+  }
+
+  const RestOptions& options_;
+  const PaginationOptions& p_;
+  Fetcher& fetcher_;
+  std::vector<std::pair<std::string, std::string>> fixed_;
+  int64_t page_ = 1;
+  int64_t offset_ = 0;
+  std::string cursor_;
+  std::set<std::string> seen_;
+  std::set<std::string> cursors_;
+};
+
+json::RecordsOptions RecordsOptionsFor(const RestOptions& options, const ReadRequest& request) {
+  json::RecordsOptions records;
+  records.flatten = options.flatten;
+  records.separator = options.flatten_separator;
+  records.max_depth = options.max_flatten_depth;
+  records.infer_types = options.infer_types;
+  records.projection = request.columns;
+  records.declared = options.column_types;
+  records.source_label = "rest";
+  return records;
+}
+
+// ---- the stream ----
+
+class RestReadStream : public ReadStream {
+ public:
+  RestReadStream(const RestOptions& options, std::string prefix, RestRuntime runtime, ReadRequest request,
+                 CancelToken* run_cancel)
+      : options_(options),
+        request_(std::move(request)),
+        fetcher_(options_, std::move(prefix), runtime, &cancel_),
+        started_ms_(NowMs()),
+        run_cancel_(run_cancel, [this] { Cancel(); }) {}
+
+  ~RestReadStream() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cancel_.Cancel();
+    changed_.notify_all();
+    if (producer_.joinable()) producer_.join();
+  }
+
+  ReadEvent Next() override {
+    if (!producer_.joinable() && !finished_) producer_ = std::thread([this] { Produce(); });
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !queue_.empty() || error_ || cancelled_ || finished_; });
+    if (cancelled_) throw Error(ErrorKind::kCancelled, fetcher_.prefix() + ": read cancelled");
+    if (!queue_.empty()) {
+      ReadEvent event = std::move(queue_.front());
+      queue_.pop_front();
+      if (event.kind == ReadEvent::Kind::kBatch) --queued_batches_;
+      if (event.kind == ReadEvent::Kind::kEnd) finished_ = true;
+      lock.unlock();
+      changed_.notify_all();
+      return event;
+    }
+    if (error_) std::rethrow_exception(error_);
+    return ReadEvent{};
+  }
+
+  void Cancel() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cancelled_ = true;
+    }
+    cancel_.Cancel();
+    changed_.notify_all();
+  }
+
+  ReadStats Stats() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ReadStats stats = stats_;
+    stats.elapsed_ms = NowMs() - started_ms_;
+    return stats;
+  }
+
+ private:
+  static constexpr size_t kQueuedBatches = 2;
+
+  bool Push(ReadEvent event) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (event.kind == ReadEvent::Kind::kBatch) {
+      changed_.wait(lock, [&] { return queued_batches_ < kQueuedBatches || stop_ || cancelled_; });
+      if (stop_ || cancelled_) return false;
+      ++queued_batches_;
+      for (const auto& chunk : event.chunks) stats_.rows += static_cast<int64_t>(chunk.size());
+    }
+    queue_.push_back(std::move(event));
+    lock.unlock();
+    changed_.notify_all();
+    return true;
+  }
+
+  void Produce() {
+    try {
+      Read();
+    } catch (const Error& error) {
+      // Every message leaves the stream with secrets masked.
+      std::string message = fetcher_.Scrub(error.what());
+      if (!StartsWith(message, fetcher_.prefix())) message = fetcher_.prefix() + ": " + message;
+      SetError(
+          std::make_exception_ptr(Error(error.kind(), message, error.code(), fetcher_.Scrub(error.hint()))));
+    } catch (const std::exception& error) {
+      SetError(std::make_exception_ptr(
+          Error(ErrorKind::kInternal, fetcher_.prefix() + ": " + fetcher_.Scrub(error.what()))));
+    }
+  }
+
+  void SetError(std::exception_ptr error) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = error;
+    }
+    changed_.notify_all();
+  }
+
+  void Read() {
+    json::RecordsBuilder builder(RecordsOptionsFor(options_, request_));
+    Paginator paginator(options_, fetcher_, request_);
+    std::vector<std::string> warnings;
+    if (options_.auth.type != "none" && StartsWith(ToLower(options_.url), "http://") &&
+        !IsLoopbackUrl(options_.url))
+      warnings.push_back(fetcher_.prefix() + ": sending credentials over plain HTTP to " +
+                         SplitUrl(options_.url).authority);
+    if (!options_.verify_ssl && StartsWith(ToLower(options_.url), "https://"))
+      warnings.push_back(fetcher_.prefix() + ": TLS certificate verification is off (verify_ssl: false)");
+    std::optional<std::string> url = paginator.First();
+    int64_t pages = 0;
+    while (url) {
+      if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, fetcher_.prefix() + ": read cancelled");
+      if (options_.max_pages > 0 && pages >= options_.max_pages) {
+        warnings.push_back(fetcher_.prefix() + ": stopped at max_pages (" +
+                           std::to_string(options_.max_pages) + ") after " + std::to_string(pages) +
+                           " pages; the read may be incomplete");
+        break;
+      }
+      Fetched fetched = fetcher_.Get(*url);
+      ++pages;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stats_.requests = fetcher_.requests();
+        stats_.retries = fetcher_.retries();
+        stats_.bytes += fetched.bytes;
+      }
+      if (fetched.stop) break;
+      int64_t records = 0;
+      try {
+        records = builder.Add(*fetched.page, options_.data_path);
+      } catch (const Error& error) {
+        throw Error(error.kind(),
+                    fetcher_.prefix() + ": " + error.what() + " (page " + fetcher_.Shown(*url) + ")",
+                    error.code(), error.hint());
+      }
+      for (auto& event : builder.Take())
+        if (!Push(std::move(event))) return;
+      url = paginator.Next(fetched, records);
+      if (request_.limit && builder.rows() >= *request_.limit) break;
+    }
+    std::optional<ReadEvent> schema;
+    ReadEvent end;
+    end.kind = ReadEvent::Kind::kEnd;
+    end.end = builder.Finish(&schema);
+    for (auto& w : warnings) end.end.warnings.push_back(fetcher_.Scrub(w));
+    if (schema) Push(std::move(*schema));
+    Push(std::move(end));
+  }
+
+  RestOptions options_;
+  ReadRequest request_;
+  CancelToken cancel_;  // cancelled by Cancel(), the run's token, or destruction
+  Fetcher fetcher_;
+  int64_t started_ms_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<ReadEvent> queue_;
+  size_t queued_batches_ = 0;
+  std::exception_ptr error_;
+  bool stop_ = false;
+  bool cancelled_ = false;
+  bool finished_ = false;
+  ReadStats stats_;
+  std::thread producer_;
+  CancelRegistration run_cancel_;
+};
+
+// ---- the source ----
+
+class RestSource : public Source {
+ public:
+  explicit RestSource(RestRuntime runtime) : runtime_(runtime) {}
+
+  void Configure(const ResolvedParams& params) override {
+    std::vector<ParamIssue> issues;
+    options_ = ParseRestOptions(params.values, issues);
+    for (const auto& issue : issues)
+      if (issue.severity == Severity::kError) throw Error(ErrorKind::kInvalidConfig, issue.message);
+    prefix_ = "REST source '" + params.name + "'";
+  }
+
+  ConnectionTestResult TestConnection(engine::Connection& scratch) override {
+    (void)scratch;
+    ConnectionTestResult result;
+    const int64_t start = NowMs();
+    ConnectionCheck check{"request", false, "", 0};
+    try {
+      RestOptions probe = options_;
+      if (!probe.pagination.size_param.empty()) probe.pagination.page_size = 1;
+      if (probe.pagination.type == "offset") probe.pagination.limit = 1;
+      probe.retry.max_retries = std::min<int64_t>(probe.retry.max_retries, 1);
+      CancelToken cancel;
+      Fetcher fetcher(probe, prefix_, runtime_, &cancel);
+      ReadRequest request;
+      Paginator paginator(probe, fetcher, request);
+      const std::string url = paginator.First();
+      Fetched fetched = fetcher.Get(url);
+      const std::string shown = fetcher.Shown(url);
+      if (fetched.stop) {
+        check.detail =
+            probe.method + " " + shown + " -> " + std::to_string(fetched.status) + " (stop_on_status)";
+      } else {
+        const int64_t n = fetched.page->CountRecords(probe.data_path);
+        check.detail = probe.method + " " + shown + " -> " + std::to_string(fetched.status) + " in " +
+                       std::to_string(NowMs() - start) + " ms; " + std::to_string(n) + " records at '" +
+                       (probe.data_path.empty() ? "$" : probe.data_path) + "'";
+      }
+      check.ok = true;
+      result.ok = true;
+      result.kind = ErrorKind::kOk;
+    } catch (const Error& error) {
+      check.detail = error.what();
+      result.kind = error.kind();
+    } catch (const std::exception& error) {
+      check.detail = error.what();
+      result.kind = ErrorKind::kInternal;
+    }
+    check.elapsed_ms = NowMs() - start;
+    result.message = check.detail;
+    result.checks.push_back(check);
+    result.elapsed_ms = check.elapsed_ms;
+    return result;
+  }
+
+  std::vector<ObjectRef> Discover(engine::Connection& scratch) override {
+    (void)scratch;
+    std::string path = SplitUrl(options_.url).path_and_query;
+    path = path.substr(0, path.find_first_of("?#"));
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    std::string name = path.substr(path.rfind('/') + 1);
+    if (name.empty()) name = "data";
+    return {ObjectRef{name, "endpoint", std::nullopt, std::nullopt, std::nullopt}};
+  }
+
+  Schema GetSchema(std::string_view object, engine::Connection& scratch) override {
+    (void)object;
+    (void)scratch;
+    CancelToken cancel;
+    Fetcher fetcher(options_, prefix_, runtime_, &cancel);
+    ReadRequest request;
+    Paginator paginator(options_, fetcher, request);
+    Fetched fetched = fetcher.Get(paginator.First());
+    json::RecordsBuilder builder(RecordsOptionsFor(options_, request));
+    if (!fetched.stop) builder.Add(*fetched.page, options_.data_path);
+    (void)builder.Take();
+    return builder.sent_schema();
+  }
+
+  std::unique_ptr<ReadStream> Read(const ReadRequest& request, ReadContext& context) override {
+    return std::make_unique<RestReadStream>(options_, prefix_, runtime_, request, context.cancel);
+  }
+
+  IncrementalSupport SupportsIncremental() const override {
+    return options_.incremental_param.empty() ? IncrementalSupport::kEngineFilter
+                                              : IncrementalSupport::kPushdown;
+  }
+  ObjectMode Objects() const override { return ObjectMode::kSingle; }
+
+ private:
+  RestRuntime runtime_;
+  RestOptions options_;
+  std::string prefix_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> MakeRestSource(RestRuntime runtime) {
+  return std::make_unique<RestSource>(runtime);
+}
+
+}  // namespace sqlflow::connectors::rest
