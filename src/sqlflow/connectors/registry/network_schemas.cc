@@ -38,12 +38,11 @@ std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
 // ---- postgres ----
 
 ResilienceDefaults PostgresResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 2;
-  d.retry_delay = 0.5;
-  d.retry_max_delay = 10;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
+  ResilienceDefaults d = ResilienceDefaultsOf("postgres");
+  d.max_throttle_retries.reset();  // no throttling, no bucket, statement time limit is query_timeout_seconds
+  d.requests_per_second.reset();
+  d.rate_limit_burst.reset();
+  d.timeout_seconds.reset();
   d.include_connect_timeout = false;
   return d;
 }
@@ -109,17 +108,7 @@ void ValidatePostgres(const Json& canonical, std::vector<ParamIssue>& issues) {
 // ---- rest ----
 
 ResilienceDefaults RestResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 3;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 30;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 0;
-  d.rate_limit_burst = 10;
-  d.timeout_seconds = 30;
-  return d;
+  return ResilienceDefaultsOf("rest");
 }
 
 std::vector<ParamSpec> RestAuthParams() {
@@ -258,17 +247,7 @@ void ValidateRest(const Json& canonical, std::vector<ParamIssue>& issues) {
 // ---- google_sheets ----
 
 ResilienceDefaults SheetsResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 5;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 64;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 1.0;
-  d.rate_limit_burst = 10;
-  d.timeout_seconds = 30;
-  return d;
+  return ResilienceDefaultsOf("google_sheets");
 }
 
 void ValidateSheets(const Json& canonical, std::vector<ParamIssue>& issues) {
@@ -322,17 +301,7 @@ void ValidateSheets(const Json& canonical, std::vector<ParamIssue>& issues) {
 // ---- shopify ----
 
 ResilienceDefaults ShopifyResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 5;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 30;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 20;
-  d.requests_per_second = 2.0;
-  d.rate_limit_burst = 40;
-  d.timeout_seconds = 30;
-  return d;
+  return ResilienceDefaultsOf("shopify");
 }
 
 const std::vector<std::string>& ShopifyObjects() {

@@ -21,15 +21,8 @@ std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
 }
 
 ResilienceDefaults S3Resilience() {
-  ResilienceDefaults d;
-  d.max_retries = 4;
-  d.retry_delay = 0.2;
-  d.retry_max_delay = 20;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 0;
-  d.timeout_seconds = 60;
+  ResilienceDefaults d = ResilienceDefaultsOf("s3");  // the §2.6 row, defined once in net/
+  d.rate_limit_burst.reset();
   return d;
 }
 
