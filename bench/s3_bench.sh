@@ -45,7 +45,7 @@ ROWS=$(( SIZE_MB * 1024 * 1024 / 60 ))
 cat > pipelines/seed.sf <<SQL
 EXPORT SELECT range AS event_id, 'user_' || (range % 100000) AS user_name, round((range % 10000) / 7.0, 2) AS amount,
               TIMESTAMP '2024-01-01' + INTERVAL (range % 31536000) SECOND AS event_ts, range % $OBJECTS AS part
-  FROM range($ROWS) TO "s3://$BUCKET/events/" TYPE S3 OPTIONS {"format": "csv", "partition_by": "part"};
+  FROM range($ROWS) TO "s3://$BUCKET/events/" TYPE S3 OPTIONS {"format": "csv", "partition_by": ["part"]};
 SQL
 echo "seeding $SIZE_MB MB in $OBJECTS objects ..."
 "$SQLFLOW" --project-dir . pipeline run seed -q

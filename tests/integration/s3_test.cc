@@ -167,7 +167,7 @@ TEST_F(S3Cli, ExportToKeyAndPartitionedPrefixRoundTrip) {
               "EXPORT SELECT * FROM src TO \"" +
               root +
               "parts/\" TYPE S3 OPTIONS {\"file_format\": \"parquet\", "
-              "\"partition_by\": \"part\"};\n");
+              "\"partition_by\": [\"part\"]};\n");
   CommandResult run = Run();
   ASSERT_EQ(run.exit_code, 0) << run.output;
   WriteFile(dir_.path() + "/pipelines/back.sf",
