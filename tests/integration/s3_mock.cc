@@ -82,6 +82,7 @@ S3Mock::S3Mock() : impl_(std::make_unique<Impl>()) {
         m.log.push_back(entry);
         return;
       }
+      const_cast<httplib::Request&>(req).ranges.clear();
       res.status = fault.error_body_with_200 ? 200 : fault.status;
       if (!fault.code.empty()) res.set_content(ErrorXml(fault.code, "scripted fault"), "application/xml");
       entry.status = res.status;
@@ -90,6 +91,8 @@ S3Mock::S3Mock() : impl_(std::make_unique<Impl>()) {
     }
     auto& objects = m.buckets[bucket];
     auto reply = [&](int status, const std::string& body = "", const std::string& type = "application/xml") {
+      // httplib applies a request's Range to any body; only object bodies may be ranged.
+      const_cast<httplib::Request&>(req).ranges.clear();
       res.status = status;
       if (!body.empty()) res.set_content(body, type);
       entry.status = status;
@@ -149,7 +152,11 @@ S3Mock::S3Mock() : impl_(std::make_unique<Impl>()) {
       }
       res.set_header("ETag", "\"" + it->second.etag + "\"");
       res.set_header("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT");
-      return reply(200, it->second.data, "application/octet-stream");
+      // Status left unset: httplib answers 206 with Content-Range for a Range request, 200 otherwise.
+      res.set_content(it->second.data, "application/octet-stream");
+      entry.status = req.ranges.empty() ? 200 : 206;
+      m.log.push_back(entry);
+      return;
     }
     if (req.method == "PUT" && req.has_param("partNumber")) {
       auto upload = m.uploads.find(req.get_param_value("uploadId"));

@@ -39,6 +39,24 @@ class S3Mock {
     bool error_body_with_200 = false;  // status 200 with an <Error> body (Complete)
     std::function<void()> before;      // runs before the fault is applied (e.g. change the object)
   };
+  // Answer `status` with <Error><Code>code</Code> to matching requests `skip`..`skip + times - 1`.
+  static Fault Answer(std::string method, std::string path, int skip, int times, int status,
+                      std::string code) {
+    Fault fault;
+    fault.method = std::move(method);
+    fault.path_contains = std::move(path);
+    fault.skip = skip;
+    fault.times = times;
+    fault.status = status;
+    fault.code = std::move(code);
+    return fault;
+  }
+  // Cut the body of the first matching GET after `bytes` bytes.
+  static Fault Cut(std::string path, int64_t bytes) {
+    Fault fault = Answer("GET", std::move(path), 0, 1, 200, "");
+    fault.cut_after_bytes = bytes;
+    return fault;
+  }
   struct Logged {
     std::string method;
     std::string path;   // decoded

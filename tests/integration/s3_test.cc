@@ -156,36 +156,31 @@ TEST_F(S3Cli, SingleKeyPrefixGlobAndFormatAuto) {
 TEST_F(S3Cli, ExportToKeyAndPartitionedPrefixRoundTrip) {
   SQLFLOW_REQUIRE_S3RVER(endpoint);
   const std::string root = "s3://" + kBucket + "/" + TestTableName() + "/";
+  auto to = [&](const std::string& key) { return "EXPORT SELECT * FROM src TO \"" + root + key + "\""; };
   Project(endpoint,
-          "CREATE TABLE src AS SELECT i AS id, i % 3 AS part, 'v' || i AS v FROM range(1000) t(i);\n"
-          "EXPORT SELECT * FROM src TO \"" +
-              root +
-              "one.parquet\";\n"
-              "EXPORT SELECT * FROM src TO \"" +
-              root +
-              "csv/one.csv\";\n"
-              "EXPORT SELECT * FROM src TO \"" +
-              root +
-              "parts/\" TYPE S3 OPTIONS {\"file_format\": \"parquet\", "
-              "\"partition_by\": [\"part\"]};\n");
+          "CREATE TABLE src AS SELECT i AS id, i % 3 AS part, 'v' || i AS v FROM range(1000) t(i);\n" +
+              to("one.parquet") + ";\n" + to("csv/one.csv") + ";\n" + to("gz/one.csv.gz") + ";\n" +
+              to("json/one.jsonl") + ";\n" + to("parts/") +
+              " TYPE S3 OPTIONS {\"file_format\": \"parquet\", \"partition_by\": [\"part\"]};\n");
   CommandResult run = Run();
   ASSERT_EQ(run.exit_code, 0) << run.output;
+  auto from = [&](const std::string& name, const std::string& key, const std::string& extra = "") {
+    return "SOURCE " + name + " FROM \"lake\" OPTIONS {\"uri\": \"" + root + key + "\"" + extra + "};\n";
+  };
   WriteFile(dir_.path() + "/pipelines/back.sf",
-            "SOURCE a FROM \"lake\" OPTIONS {\"uri\": \"" + root +
-                "one.parquet\"};\n"
-                "SOURCE b FROM \"lake\" OPTIONS {\"uri\": \"" +
-                root +
-                "csv/one.csv\"};\n"
-                "SOURCE c FROM \"lake\" OPTIONS {\"uri\": \"" +
-                root +
-                "parts/**/*.parquet\", \"include_metadata\": true};\n"
-                "LOAD ta FROM a;\nLOAD tb FROM b;\nLOAD tc FROM c;\n"
+            from("a", "one.parquet") + from("b", "csv/one.csv") +
+                from("c", "parts/**/*.parquet", ", \"include_metadata\": true") + from("d", "gz/one.csv.gz") +
+                from("e", "json/", ", \"include_filename\": true") +
+                "LOAD ta FROM a;\nLOAD tb FROM b;\nLOAD tc FROM c;\nLOAD td FROM d;\nLOAD te FROM e;\n"
                 "EXPORT SELECT (SELECT count(*) FROM ta) AS a, (SELECT sum(id) FROM tb) AS b,\n"
-                "  (SELECT count(*) FROM tc) AS c, (SELECT count(DISTINCT _s3_key) FROM tc) AS files\n"
+                "  (SELECT count(*) FROM tc) AS c, (SELECT count(DISTINCT _s3_key) FROM tc) AS files,\n"
+                "  (SELECT sum(id) FROM td) AS d, (SELECT count(*) FROM te) AS e, (SELECT min(filename) FROM "
+                "te) AS f\n"
                 "TO \"output/back.csv\";\n");
   run = Run("back");
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(Output("back.csv"), "a,b,c,files\n1000,499500,1000,3\n");
+  EXPECT_EQ(Output("back.csv"),
+            "a,b,c,files,d,e,f\n1000,499500,1000,3,499500,1000," + root + "json/one.jsonl\n");
 }
 
 TEST_F(S3Cli, PagedListingOnS3rver) {  // F25 on the real server
@@ -214,7 +209,7 @@ TEST_F(S3Cli, F1RetriesOneObjectAndReadsExactRows) {
   for (int i = 0; i < 4; ++i) {
     mock.PutObject(kBucket, "d/p" + std::to_string(i) + ".csv", Lines(i * 10, i * 10 + 9));
   }
-  mock.AddFault({"GET", "/d/p2.csv", 0, 3, 503, "ServiceUnavailable"});
+  mock.AddFault(S3Mock::Answer("GET", "/d/p2.csv", 0, 3, 503, "ServiceUnavailable"));
   Project(mock.endpoint(), "SOURCE s FROM \"lake\" OPTIONS {\"uri\": \"s3://" + kBucket +
                                "/d/\"};\nLOAD t FROM s;\n"
                                "EXPORT SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(id) AS s FROM t "
@@ -234,7 +229,7 @@ TEST_F(S3Cli, F2EveryAttemptFailsAndNothingChanges) {
                                "/d/a.csv\", \"max_retries\": 2};\n"
                                "LOAD t FROM s;\n");
   ASSERT_EQ(Run().exit_code, 0);
-  mock.AddFault({"GET", "/d/a.csv", 0, -1, 503, "ServiceUnavailable"});
+  mock.AddFault(S3Mock::Answer("GET", "/d/a.csv", 0, -1, 503, "ServiceUnavailable"));
   mock.PutObject(kBucket, "d/a.csv", Lines(1, 9));
   CommandResult run = Run();
   EXPECT_NE(run.exit_code, 0);
@@ -286,7 +281,7 @@ TEST(S3Download, F9BrokenBodyResumesWithRangeAndIfMatch) {
   S3Mock mock;
   const std::string data = Bytes(3 * 1024 * 1024 + 17, 9);
   mock.PutObject(kBucket, "big.bin", data);
-  mock.AddFault({"GET", "/big.bin", 0, 1, 0, "", 1024 * 1024});
+  mock.AddFault(S3Mock::Cut("/big.bin", 1024 * 1024));
   TempDir dir;
   auto client = Client(mock.endpoint(), 3);
   s3::S3ObjectInfo info{"big.bin", static_cast<int64_t>(data.size()), mock.GetObject(kBucket, "big.bin").etag,
@@ -304,7 +299,7 @@ TEST(S3Download, F10ObjectChangedRestartsFromByteZero) {
   const std::string old_data = Bytes(2 * 1024 * 1024, 1);
   const std::string new_data = Bytes(2 * 1024 * 1024 + 5, 2);
   mock.PutObject(kBucket, "obj.bin", old_data);
-  S3Mock::Fault cut{"GET", "/obj.bin", 0, 1, 0, "", 512 * 1024};
+  S3Mock::Fault cut = S3Mock::Cut("/obj.bin", 512 * 1024);
   cut.before = [&] { mock.PutObject(kBucket, "obj.bin", new_data); };  // changes right after the first GET
   mock.AddFault(cut);
   TempDir dir;
@@ -324,9 +319,10 @@ TEST(S3Download, F10ObjectChangedRestartsFromByteZero) {
 class S3Multipart : public S3Cli {
  protected:
   // EXPORT of `bytes` random bytes as one CSV column of hex text is not exact in size; an exact size comes
-  // from exporting a file whose content we control: a one-column CSV of a string of `size - 2` bytes.
+  // from exporting a file whose content we control: a one-column CSV of a string of `size - 1` bytes and a
+  // newline.
   std::string ExportPipeline(const std::string& key, int64_t size, const std::string& options) {
-    return "CREATE TABLE big AS SELECT repeat('x', " + std::to_string(size - 2) +
+    return "CREATE TABLE big AS SELECT repeat('x', " + std::to_string(size - 1) +
            ") AS v;\n"
            "EXPORT SELECT v FROM big TO \"s3://" +
            kBucket + "/" + key + "\" OPTIONS {\"header\": false" + options + "};\n";
@@ -354,9 +350,9 @@ TEST_F(S3Multipart, ThresholdEdgeExactlyThresholdIsOnePutOneByteMoreIsMultipart)
 TEST_F(S3Multipart, F23PartAndCompleteFaultsAreRetriedToOneExactObject) {
   S3Mock mock;
   const int64_t size = 16 * 1024 * 1024 + 3;
-  mock.AddFault({"PUT", "partNumber=3", 0, 1, 503, "SlowDown"});
-  mock.AddFault({"POST", "uploadId=", 0, 1, 500, "InternalError"});
-  S3Mock::Fault error200{"POST", "uploadId=", 0, 1, 200, "InternalError"};
+  mock.AddFault(S3Mock::Answer("PUT", "partNumber=3", 0, 1, 503, "SlowDown"));
+  mock.AddFault(S3Mock::Answer("POST", "uploadId=", 0, 1, 500, "InternalError"));
+  S3Mock::Fault error200 = S3Mock::Answer("POST", "uploadId=", 0, 1, 200, "InternalError");
   error200.error_body_with_200 = true;
   mock.AddFault(error200);
   Project(mock.endpoint(), ExportPipeline("f23/big.csv", size,
@@ -364,8 +360,8 @@ TEST_F(S3Multipart, F23PartAndCompleteFaultsAreRetriedToOneExactObject) {
                                           "\"max_concurrent_uploads\": 2"));
   CommandResult run = Run();
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  const std::string expected = std::string(static_cast<size_t>(size - 2), 'x') + "\n";
-  // header false: the file is the value plus a newline (size - 1 bytes); compare with what was exported.
+  const std::string expected = std::string(static_cast<size_t>(size - 1), 'x') + "\n";
+  // header false: the object is the value plus a newline, exactly `size` bytes.
   EXPECT_TRUE(mock.GetObject(kBucket, "f23/big.csv").data == expected);
   EXPECT_EQ(mock.Count("PUT", "partNumber=3"), 2);
   EXPECT_EQ(mock.Count("PUT", "partNumber=1"), 1);
@@ -380,7 +376,7 @@ TEST_F(S3Multipart, F23PartAndCompleteFaultsAreRetriedToOneExactObject) {
 TEST_F(S3Multipart, F24FailureAfterTwoOfFivePartsAbortsAndKeepsTheOldObject) {
   S3Mock mock;
   mock.PutObject(kBucket, "f24/obj.csv", "old\n");
-  mock.AddFault({"PUT", "partNumber=3", 0, -1, 403, "AccessDenied"});
+  mock.AddFault(S3Mock::Answer("PUT", "partNumber=3", 0, -1, 403, "AccessDenied"));
   Project(mock.endpoint(), ExportPipeline("f24/obj.csv", 24 * 1024 * 1024,
                                           ", \"multipart_threshold_mb\": 5, \"part_size_mb\": 5, "
                                           "\"max_concurrent_uploads\": 1"));
@@ -419,6 +415,79 @@ TEST_F(S3Cli, AppendAndUpsertOnAKeyAndPrefixReplace) {
   int under_prefix = 0;
   for (const auto& key : mock.Keys(kBucket)) under_prefix += key.rfind("pre/", 0) == 0;
   EXPECT_EQ(under_prefix, 1);
+}
+
+}  // namespace
+}  // namespace sqlflow::testing
+
+namespace sqlflow::testing {
+namespace {
+
+// F30: parallel downloads against a host that keeps failing open the breaker after
+// circuit_breaker_threshold failed attempts in total, long before every download's own budget is spent.
+TEST_F(S3Cli, F30BreakerOpensAcrossParallelDownloads) {
+  S3Mock mock;
+  for (int i = 0; i < 8; ++i) mock.PutObject(kBucket, "dead/" + std::to_string(i) + ".csv", Lines(i, i));
+  mock.AddFault(S3Mock::Answer("GET", "/dead/", 0, -1, 503, "ServiceUnavailable"));
+  // The listing (a GET on the bucket, "/sqlflow-test?...") does not contain "/dead/" and succeeds.
+  Project(mock.endpoint(), "SOURCE s FROM \"lake\" OPTIONS {\"uri\": \"s3://" + kBucket +
+                               "/dead/\", \"max_retries\": 10, \"circuit_breaker_threshold\": 6, "
+                               "\"max_concurrent_downloads\": 4};\n"
+                               "LOAD t FROM s;\n");
+  CommandResult run = Run();
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.output.find("circuit open"), std::string::npos) << run.output;
+  const int attempts = mock.Count("GET", "/dead/");
+  EXPECT_GE(attempts, 6);
+  EXPECT_LT(attempts, 8 * 11 / 2) << "the breaker did not bound the attempts";
+  ExpectNoTempFiles();
+}
+
+}  // namespace
+}  // namespace sqlflow::testing
+
+namespace sqlflow::testing {
+namespace {
+
+// The compile-time fixes of issue 10: file_format is an alias of format for S3 EXPORT options, the
+// extension-mismatch warning, and SF411 for an ambiguous choice of s3 connector (§6.10).
+TEST_F(S3Cli, ExportValidationFileFormatMismatchWarningAndSeveralConnectors) {
+  Project("http://127.0.0.1:1",
+          "CREATE TABLE t AS SELECT 1 AS id;\n"
+          "EXPORT SELECT * FROM t TO \"s3://bucket-a/dir/\" TYPE S3 OPTIONS {\"file_format\": \"parquet\"};\n"
+          "EXPORT SELECT * FROM t TO \"s3://bucket-a/out.csv\" OPTIONS {\"format\": \"parquet\"};\n");
+  auto validate = [&] {
+    return RunCommand(std::string(SQLFLOW_BINARY) + " --no-color --project-dir " + dir_.path() +
+                      " pipeline validate p");
+  };
+  CommandResult result = validate();
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output.find("SF409"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("S3 connector: format 'parquet' differs from the key extension '.csv'"),
+            std::string::npos)
+      << result.output;
+  // A second s3 connector makes the choice ambiguous.
+  Project("http://127.0.0.1:1",
+          "CREATE TABLE t AS SELECT 1 AS id;\nEXPORT SELECT * FROM t TO \"s3://bucket-a/x.csv\";\n",
+          "  archive:\n    type: s3\n    params:\n      region: eu-west-1\n");
+  result = validate();
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(
+      result.output.find("several s3 connectors in profile 'dev' (lake, archive); choose one with OPTIONS "
+                         "{\"connector\": \"<name>\"}"),
+      std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("SF411"), std::string::npos);
+  WriteFile(dir_.path() + "/pipelines/p.sf",
+            "CREATE TABLE t AS SELECT 1 AS id;\n"
+            "EXPORT SELECT * FROM t TO \"s3://bucket-a/x.csv\" OPTIONS {\"connector\": \"archive\"};\n");
+  result = validate();
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  WriteFile(dir_.path() + "/pipelines/p.sf",
+            "CREATE TABLE t AS SELECT 1 AS id;\n"
+            "EXPORT SELECT * FROM t TO \"s3://bucket-a/x.csv\" OPTIONS {\"connector\": \"nope\"};\n");
+  result = validate();
+  EXPECT_NE(result.output.find("SF407"), std::string::npos) << result.output;
 }
 
 }  // namespace

@@ -356,11 +356,10 @@ std::unique_ptr<ReadStream> S3Source::Read(const ReadRequest& request, ReadConte
   std::vector<std::string> warnings;
   std::vector<S3ObjectInfo> objects = SelectObjects(*client, options_.location);
   const std::string format = ResolveFormat(options_, objects, warnings);
-  const bool by_modified = request.cursor && EqualsIgnoreCase(request.cursor->field, kModifiedColumn);
-  if (objects.empty() && !by_modified) {
-    throw Error(ErrorKind::kNotFound, "no objects match " + options_.location.Uri());
-  }
-  if (by_modified) FilterByModified(objects, *request.cursor, context.connection);
+  // A _s3_last_modified cursor adds the metadata columns on every run; with a bound it is pushed down.
+  const bool by_modified = EqualsIgnoreCase(params_.GetString("cursor_field"), kModifiedColumn);
+  if (objects.empty()) throw Error(ErrorKind::kNotFound, "no objects match " + options_.location.Uri());
+  if (by_modified && request.cursor) FilterByModified(objects, *request.cursor, context.connection);
   ApplyLimits(options_, objects, warnings);
   ReadStats stats;
   std::vector<ReadEvent> events;
