@@ -492,3 +492,41 @@ TEST_F(S3Cli, ExportValidationFileFormatMismatchWarningAndSeveralConnectors) {
 
 }  // namespace
 }  // namespace sqlflow::testing
+
+namespace sqlflow::testing {
+namespace {
+
+// §4.4 limits: more objects than max_files_per_run is an error (never a silent truncation); dev_max_files and
+// dev_sampling keep a deterministic subset with a warning.
+TEST_F(S3Cli, LimitsAndDevSampling) {
+  S3Mock mock;
+  for (int i = 0; i < 5; ++i) mock.PutObject(kBucket, "lim/" + std::to_string(i) + ".csv", Lines(i, i));
+  const std::string uri = "s3://" + kBucket + "/lim/";
+  Project(mock.endpoint(), "SOURCE s FROM \"lake\" OPTIONS {\"uri\": \"" + uri +
+                               "\", \"max_files_per_run\": 3};\nLOAD t FROM s;\n");
+  CommandResult run = Run();
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.output.find("5 objects match " + uri + ", more than max_files_per_run (3)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_EQ(mock.Count("GET", "/lim/"), 0);  // nothing downloaded
+  Project(mock.endpoint(), "SOURCE s FROM \"lake\" OPTIONS {\"uri\": \"" + uri +
+                               "\", \"dev_max_files\": 2};\nLOAD t FROM s;\n"
+                               "SOURCE h FROM \"lake\" OPTIONS {\"uri\": \"" +
+                               uri +
+                               "\", \"dev_sampling\": 0.5};\nLOAD u FROM h;\n"
+                               "EXPORT SELECT (SELECT string_agg(id::VARCHAR, ',' ORDER BY id) FROM t) AS t, "
+                               "(SELECT count(*) FROM u) AS u "
+                               "TO \"output/n.csv\";\n");
+  run = Run();
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("dev_max_files 2 kept 2 of 5 objects"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("dev_sampling 0.5 kept"), std::string::npos) << run.output;
+  const std::string first = Output("n.csv");
+  EXPECT_EQ(first.substr(0, 10), "t,u\n\"0,1\",");
+  ASSERT_EQ(Run().exit_code, 0);
+  EXPECT_EQ(Output("n.csv"), first);  // the same sample every run
+}
+
+}  // namespace
+}  // namespace sqlflow::testing
