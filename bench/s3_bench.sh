@@ -38,7 +38,10 @@ now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 peak_rss_mb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1 / 1024}'; }
-sign=(--aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER)
+# curl's SigV4 needs x-amz-content-sha256 given explicitly (it does not add it).
+EMPTY_SHA=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+sign=(--aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER -H "x-amz-content-sha256: $EMPTY_SHA")
+put_sign=(--aws-sigv4 "aws:amz:us-east-1:s3" --user S3RVER:S3RVER -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
 
 # ~60 bytes per row, OBJECTS objects via a partitioned EXPORT (one object per part value).
 ROWS=$(( SIZE_MB * 1024 * 1024 / 60 ))
@@ -67,7 +70,7 @@ LOAD events FROM ev;
 SQL
 t0=$(now)
 echo "$KEYS" | awk '{print NR " " $0}' | xargs -P 4 -n 2 sh -c \
-  "curl -s -f --aws-sigv4 aws:amz:us-east-1:s3 --user S3RVER:S3RVER -o '$WORK/floor/'\$0'.csv' '$ENDPOINT/$BUCKET/'\$1"
+  "curl -s -f --aws-sigv4 aws:amz:us-east-1:s3 --user S3RVER:S3RVER -H 'x-amz-content-sha256: $EMPTY_SHA' -o '$WORK/floor/'\$0'.csv' '$ENDPOINT/$BUCKET/'\$1"
 "$SQLFLOW" --project-dir . pipeline run floor_read -q
 t1=$(now)
 read_floor=$(elapsed "$t0" "$t1")
@@ -85,7 +88,7 @@ t0=$(now); "$SQLFLOW" --project-dir . pipeline run write -q; t1=$(now)
 write_sqlflow=$(elapsed "$t0" "$t1")
 t0=$(now)
 "$SQLFLOW" --project-dir . pipeline run floor_write -q
-curl -s -f "${sign[@]}" -T "$WORK/floor/result.parquet" "$ENDPOINT/$BUCKET/floor/result.parquet" >/dev/null
+curl -s -f "${put_sign[@]}" -T "$WORK/floor/result.parquet" "$ENDPOINT/$BUCKET/floor/result.parquet" >/dev/null
 t1=$(now)
 write_floor=$(elapsed "$t0" "$t1")
 
