@@ -20,7 +20,7 @@ APT_PACKAGES=(cmake g++ make ninja-build ccache pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libpq-dev zlib1g-dev libzstd-dev libsimdjson-dev
   libgtest-dev libgmock-dev python3 curl)
-TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl)  # openssl: test certificates (net, TLS)
+TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl python3-botocore)  # openssl: test certificates (net, TLS)
 
 mode="all"
 [[ "${1:-}" == "--runtime" ]] && mode="runtime"
@@ -98,5 +98,20 @@ install_duckdb() {
   rm -rf "$tmp"
 }
 
+# s3rver (CONNECTORS.md §4.2): the S3-compatible test server, into a folder of this checkout ignored by git.
+S3RVER_VERSION="3.7.1"
+S3RVER_DIR="${SQLFLOW_S3RVER_DIR:-$ROOT/.cache/npm}"
+install_s3rver() {
+  local installed="$S3RVER_DIR/node_modules/s3rver/package.json"
+  if [[ -f "$installed" ]] && grep -q "\"version\": \"$S3RVER_VERSION\"" "$installed"; then
+    return 0
+  fi
+  log "npm: installing s3rver@$S3RVER_VERSION into $S3RVER_DIR"
+  mkdir -p "$S3RVER_DIR"
+  npm install --prefix "$S3RVER_DIR" --no-audit --no-fund --silent --fetch-retries=2 \
+    --fetch-retry-maxtimeout=20000 "s3rver@$S3RVER_VERSION" >/dev/null
+}
+
 install_apt
 install_duckdb
+if [[ "$mode" == "all" ]]; then install_s3rver; fi

@@ -175,6 +175,8 @@ class Compiler {
   void BuildLoad(ActiveStatement& active, const parser::LoadStmt& load);
   void BuildTransform(ActiveStatement& active, const parser::CreateStmt& create);
   void BuildExport(ActiveStatement& active, const parser::ExportStmt& exp);
+  bool MergeS3ProfileConnector(nlohmann::ordered_json& merged, const std::string& destination,
+                               const SourcePos& dest_pos);
   void BuildSql(ActiveStatement& active, const parser::SqlStmt& sql);
   TableUse CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset, bool macros_allowed);
   void ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
@@ -552,6 +554,51 @@ void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt&
   step.detail = std::move(detail);
 }
 
+// EXPORT ... TO "s3://...": parameters come from OPTIONS, then the profile connector named by OPTIONS
+// `connector` (SF407 unknown, SF410 not s3), or the only s3 connector of the profile (several: SF411), and the
+// TO string is the `uri` (CONNECTORS.md §3.6, §6.10). Returns false after reporting an error.
+bool Compiler::MergeS3ProfileConnector(nlohmann::ordered_json& merged, const std::string& destination,
+                                       const SourcePos& dest_pos) {
+  const auto& registries = connectors::BuiltinRegistries();
+  const auto* s3 = registries.destinations.Find("s3");
+  const project::Profile* profile = request_.profile;
+  const project::ConnectorConfig* chosen = nullptr;
+  if (merged.contains("connector") && merged["connector"].is_string()) {
+    const std::string name = merged["connector"].get<std::string>();
+    chosen = profile ? profile->FindConnector(name) : nullptr;
+    if (!chosen) {
+      ReportUnknownProfileConnector(diagnostics_, name, profile, dest_pos);
+      return false;
+    }
+    if (registries.destinations.Find(chosen->type) != s3) {
+      diagnostics_.Error("SF410", "connector '" + chosen->name + "' is of type " + chosen->type + ", not s3",
+                         dest_pos);
+      return false;
+    }
+  } else if (profile) {
+    std::vector<std::string> names;
+    for (const auto& c : profile->connectors) {
+      if (registries.destinations.Find(c.type) == s3) {
+        names.push_back(c.name);
+        chosen = &c;
+      }
+    }
+    if (names.size() > 1) {
+      diagnostics_.Error("SF411", "several s3 connectors in profile '" + profile->name + "' (" + Join(names, ", ") +
+                                      "); choose one with OPTIONS {\"connector\": \"<name>\"}",
+                         dest_pos);
+      return false;
+    }
+  }
+  if (chosen) {
+    nlohmann::ordered_json base = chosen->params.is_object() ? chosen->params : nlohmann::ordered_json::object();
+    for (const auto& [key, value] : merged.items()) base[key] = value;
+    merged = base;
+  }
+  if (!merged.contains("uri") && !merged.contains("bucket")) merged["uri"] = destination;
+  return true;
+}
+
 void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& exp) {
   const auto& registries = connectors::BuiltinRegistries();
   ExportDetail detail;
@@ -605,6 +652,7 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
   } else {
     detail.destination = exp.destination;
     detail.directory_target = EndsWith(exp.destination, "/");
+    if (StartsWith(exp.destination, "s3://")) ok &= MergeS3ProfileConnector(merged, exp.destination, dest_pos);
     std::optional<std::string> type_format;
     if (exp.type) {
       type_format = FormatFromType(exp.type->text);
@@ -618,8 +666,9 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
     }
     std::optional<std::string> path_format = FormatFromPath(exp.destination);
     std::optional<std::string> format = type_format;
-    if (!format && StartsWith(exp.destination, "s3://") && merged.contains("format") && merged["format"].is_string())
-      format = FormatFromType(merged["format"].get<std::string>());
+    for (const char* key : {"format", "file_format"})  // file_format: alias of format (CONNECTORS.md §3.6)
+      if (!format && StartsWith(exp.destination, "s3://") && merged.contains(key) && merged[key].is_string())
+        format = FormatFromType(merged[key].get<std::string>());
     if (!format) format = path_format;
     if (ok && !format) {
       diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +

@@ -1,27 +1,29 @@
-// Registry entries of the s3 type (CONNECTORS.md §3.6) with their full parameter schemas and
-// compile-time rules, so that validation and `connect describe` know them before their implementations land
-// in their own folders. Until then their factories throw Error(kUnsupported).
+// Registry entries of the s3 type (CONNECTORS.md §3.6): the parameter schema, the compile-time rules
+// (through ParseS3Options, the same parsing Configure uses) and the factories.
 #include <algorithm>
-#include <regex>
 
-#include "sqlflow/common/error.h"
-#include "sqlflow/common/text.h"
-#include "sqlflow/connectors/files/file_paths.h"
 #include "sqlflow/connectors/csv/csv_registration.h"
 #include "sqlflow/connectors/json/json_registration.h"
+#include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
+#include "sqlflow/connectors/s3/s3_connector.h"
+#include "sqlflow/connectors/s3/s3_options.h"
 
 namespace sqlflow::connectors {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-
-// ---- s3 ----
+std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
+                                                        const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& name : names) out.push_back({name, "'" + name + "' is only valid on a " + side});
+  return out;
+}
 
 ResilienceDefaults S3Resilience() {
-  ResilienceDefaults d = ResilienceDefaultsOf("s3");
+  ResilienceDefaults d = ResilienceDefaultsOf("s3");  // the §2.6 row, defined once in net/
   d.rate_limit_burst.reset();
   return d;
 }
@@ -63,60 +65,47 @@ std::vector<ParamSpec> S3ObjectParams(bool source) {
                     .Alias({"file_format"})
                     .Enum({"auto", "csv", "tsv", "parquet", "json", "jsonl"}, {{"ndjson", "jsonl"}})
                     .Default("auto"));
-  out.push_back(P("compression", ParamType::kString, "Compression; auto decides by extension.")
-                    .Enum({"auto", "none", "gzip", "zstd"})
-                    .Default("auto"));
+  if (source) {
+    out.push_back(P("compression", ParamType::kString, "Stream compression; auto decides by extension.")
+                      .Enum({"auto", "none", "gzip", "zstd"})
+                      .Default("auto"));
+  } else {
+    out.push_back(P("compression", ParamType::kString,
+                    "CSV/JSON: stream compression (auto = by extension). Parquet: the column codec (auto = "
+                    "snappy).")
+                      .Enum({"auto", "none", "gzip", "zstd", "snappy", "lz4", "brotli", "uncompressed"})
+                      .Default("auto"));
+  }
   return out;
 }
 
-bool IsBucketName(const std::string& bucket) {
-  static const std::regex rule("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  return std::regex_match(bucket, rule) && bucket.find("..") == std::string::npos;
+// The issues of ParseS3Options as registry issues (SF406, like the other connector-specific rules).
+void ValidateS3(const Json& canonical, bool source, std::vector<ParamIssue>& issues) {
+  std::vector<s3::S3OptionIssue> found;
+  s3::ParseS3Options(canonical, source, found);
+  for (const auto& issue : found) {
+    AddIssue(issues, issue.error ? Severity::kError : Severity::kWarning, "SF406", issue.message,
+             issue.param);
+  }
 }
 
-void ValidateS3Common(const Json& canonical, std::vector<ParamIssue>& issues) {
-  if (canonical.contains("uri")) {
-    const std::string uri = StringOr(canonical, "uri");
-    static const std::regex rule("s3://([^/]+)(/.*)?");
-    std::smatch match;
-    if (!std::regex_match(uri, match, rule)) {
-      AddIssue(issues, Severity::kError, "SF406",
-               "S3 connector: 'uri' must look like s3://bucket/key; got '" + uri + "'", "uri");
-    } else if (!IsBucketName(match[1].str())) {
-      AddIssue(issues, Severity::kError, "SF406",
-               "S3 connector: invalid bucket name '" + match[1].str() + "'", "uri");
-    }
+// For a Parquet destination `compression` is the column codec; for CSV/JSON the stream compression.
+void ValidateS3Compression(const Json& canonical, std::vector<ParamIssue>& issues) {
+  if (!canonical.contains("compression") || !canonical["compression"].is_string()) return;
+  const std::string codec = canonical["compression"].get<std::string>();
+  std::vector<s3::S3OptionIssue> ignored;
+  const s3::S3Options options = s3::ParseS3Options(canonical, false, ignored);
+  std::string format = options.format;
+  if (format == "auto" && options.location.kind == s3::S3Location::Kind::kKey) {
+    format = s3::FormatOfKey(options.location.key).format;
   }
-  if (canonical.contains("bucket") && !IsBucketName(StringOr(canonical, "bucket"))) {
-    AddIssue(issues, Severity::kError, "SF406",
-             "S3 connector: invalid bucket name '" + StringOr(canonical, "bucket") + "'", "bucket");
-  }
-  if (canonical.contains("access_key_id") != canonical.contains("secret_access_key")) {
-    AddIssue(issues, Severity::kError, "SF406",
-             "S3 connector: give both 'access_key_id' and 'secret_access_key' or neither",
-             canonical.contains("access_key_id") ? "access_key_id" : "secret_access_key");
-  }
-  const std::string format = StringOr(canonical, "format", "auto");
-  std::string key = StringOr(canonical, "key");
-  if (key.empty() && canonical.contains("uri")) {
-    const std::string uri = StringOr(canonical, "uri");
-    auto slash = uri.find('/', 5);
-    if (slash != std::string::npos) key = uri.substr(slash + 1);
-  }
-  if (format != "auto" && !key.empty() && !HasGlobChars(key)) {
-    std::string lower = ToLower(key);
-    for (const char* suffix : {".gz", ".zst"}) {
-      if (EndsWith(lower, suffix)) lower = lower.substr(0, lower.size() - std::string_view(suffix).size());
-    }
-    auto dot = lower.rfind('.');
-    const std::string extension = dot == std::string::npos ? "" : lower.substr(dot + 1);
-    const bool matches = extension == format || (format == "jsonl" && extension == "ndjson") ||
-                         (format == "parquet" && extension == "pq");
-    if (!extension.empty() && !matches) {
-      AddIssue(issues, Severity::kWarning, "SF406",
-               "S3 connector: format '" + format + "' differs from the key extension '." + extension + "'",
-               "format");
-    }
+  if (format.empty() || format == "auto") return;
+  static const std::vector<std::string> stream = {"auto", "none", "gzip", "zstd"};
+  if (format != "parquet" && std::find(stream.begin(), stream.end(), codec) == stream.end()) {
+    AddIssue(issues, Severity::kError, "SF405",
+             "S3 connector: compression '" + codec + "' is a Parquet codec; for " + format +
+                 " use auto, none, gzip or zstd",
+             "compression");
   }
 }
 
@@ -172,7 +161,7 @@ ConnectorTypeInfo S3SourceInfo() {
   info.constraints = {{Constraint::Kind::kExactlyOneOf, {"uri", "bucket"}},
                       {Constraint::Kind::kAtMostOneOf, {"key", "prefix"}}};
   info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
-    ValidateS3Common(canonical, issues);
+    ValidateS3(canonical, true, issues);
     ValidateCsvReader(canonical, issues);
     ValidateJsonReader(canonical, issues);
   };
@@ -181,7 +170,7 @@ ConnectorTypeInfo S3SourceInfo() {
              {"multipart_threshold_mb", "part_size_mb", "max_concurrent_uploads", "server_side_encryption",
               "sse_kms_key_id", "storage_class", "content_type", "test_write"});
   info.capabilities = {"single", "engine_filter", true, {}, true, "SigV4 keys, anonymous"};
-  info.make_source = UnavailableSource("s3");
+  info.make_source = [] { return MakeS3Source(); };
   return info;
 }
 
@@ -220,25 +209,14 @@ ConnectorTypeInfo S3DestinationInfo() {
   info.constraints = {{Constraint::Kind::kAtMostOneOf, {"uri", "bucket"}},
                       {Constraint::Kind::kRequires, {"sse_kms_key_id", "server_side_encryption"}}};
   info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
-    ValidateS3Common(canonical, issues);
-    std::string key = StringOr(canonical, "key");
-    if (canonical.contains("uri")) key += StringOr(canonical, "uri");
-    if (HasGlobChars(key)) {
-      AddIssue(issues, Severity::kError, "SF406",
-               "S3 connector: glob characters are not allowed in a destination key",
-               canonical.contains("key") ? "key" : "uri");
-    }
-    if (canonical.contains("sse_kms_key_id") && StringOr(canonical, "server_side_encryption") != "aws:kms") {
-      AddIssue(issues, Severity::kError, "SF406",
-               "S3 connector: parameter 'sse_kms_key_id' requires server_side_encryption 'aws:kms'",
-               "sse_kms_key_id");
-    }
+    ValidateS3(canonical, false, issues);
+    ValidateS3Compression(canonical, issues);
   };
   info.other_side_params =
       OnlyOn("source", {"prefix", "anonymous", "max_files_per_run", "max_data_size_gb", "dev_max_files",
                         "dev_sampling", "max_concurrent_downloads", "include_metadata"});
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, true, "SigV4 keys"};
-  info.make_destination = UnavailableDestination("s3");
+  info.make_destination = [] { return MakeS3Destination(); };
   return info;
 }
 
@@ -246,6 +224,5 @@ void RegisterS3Connector(Registries& registries) {
   registries.sources.Register(S3SourceInfo());
   registries.destinations.Register(S3DestinationInfo());
 }
-
 
 }  // namespace sqlflow::connectors
