@@ -27,9 +27,7 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void OnSigint(int) {
-  g_interrupted.store(true);
-}
+void OnSigint(int) { g_interrupted.store(true); }
 
 using Clock = std::chrono::steady_clock;
 
@@ -96,12 +94,9 @@ class ProgressWatcher {
       double elapsed = Seconds(start_);
       if (elapsed < 1.0 || console.verbosity() < Verbosity::kInfo) continue;
       if (live) {
-        std::string line =
-            "\r\x1b[2K" + std::string(kSpinner[tick++ % 4]) + " " + label_ + " " + Fixed(elapsed, 1) + "s";
+        std::string line = "\r\x1b[2K" + std::string(kSpinner[tick++ % 4]) + " " + label_ + " " + Fixed(elapsed, 1) + "s";
         int64_t rows = rows_.load();
-        if (rows > 0)
-          line += ", " + std::to_string(rows) + " rows (" +
-                  std::to_string(static_cast<int64_t>(rows / elapsed)) + " rows/s)";
+        if (rows > 0) line += ", " + std::to_string(rows) + " rows (" + std::to_string(static_cast<int64_t>(rows / elapsed)) + " rows/s)";
         double progress = conn_.Progress();
         if (progress >= 0) line += ", " + Fixed(progress, 0) + "%";
         console.Info(line);
@@ -124,12 +119,8 @@ class ProgressWatcher {
   bool shown_ = false;
 };
 
-std::string PadRight(const std::string& s, size_t width) {
-  return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
-}
-std::string PadLeft(const std::string& s, size_t width) {
-  return std::string(width > s.size() ? width - s.size() : 0, ' ') + s;
-}
+std::string PadRight(const std::string& s, size_t width) { return s + std::string(width > s.size() ? width - s.size() : 0, ' '); }
+std::string PadLeft(const std::string& s, size_t width) { return std::string(width > s.size() ? width - s.size() : 0, ' ') + s; }
 
 std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord>& records) {
   std::vector<std::vector<std::string>> rows;
@@ -139,11 +130,8 @@ std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord
     const auto& r = records[i];
     std::string rows_text = r.rows ? std::to_string(*r.rows) : "-";
     std::string time = r.status == "not run" ? "-" : Fixed(r.seconds, 3) + "s";
-    std::string rate = (r.rows && r.seconds >= 0.001)
-                           ? std::to_string(static_cast<int64_t>(*r.rows / r.seconds + 0.5))
-                           : "-";
-    rows.push_back({std::to_string(i + 1), step.id, step.kind, step.target.value_or("-"), rows_text, time,
-                    rate, r.status});
+    std::string rate = (r.rows && r.seconds >= 0.001) ? std::to_string(static_cast<int64_t>(*r.rows / r.seconds + 0.5)) : "-";
+    rows.push_back({std::to_string(i + 1), step.id, step.kind, step.target.value_or("-"), rows_text, time, rate, r.status});
   }
   std::vector<size_t> widths(8, 0);
   for (const auto& row : rows)
@@ -154,8 +142,7 @@ std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       if (c) line += "  ";
-      line += right[c] ? PadLeft(row[c], widths[c])
-                       : (c + 1 == row.size() ? row[c] : PadRight(row[c], widths[c]));
+      line += right[c] ? PadLeft(row[c], widths[c]) : (c + 1 == row.size() ? row[c] : PadRight(row[c], widths[c]));
     }
     out += " " + line + "\n";
   }
@@ -194,10 +181,9 @@ int RunPlan(const planner::Plan& plan, const project::Profile& profile, const Ru
   engine_options.threads = profile.engine.threads;
   engine_options.temp_directory = profile.engine.temp_directory;
 
-  std::string mode_text =
-      profile.engine.mode == "persistent" ? "persistent: " + profile.engine.path : "memory";
-  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + profile.name + "', duckdb " +
-               mode_text + ", run_id " + options.run_id + ")\n");
+  std::string mode_text = profile.engine.mode == "persistent" ? "persistent: " + profile.engine.path : "memory";
+  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + profile.name + "', duckdb " + mode_text +
+               ", run_id " + options.run_id + ")\n");
 
   std::unique_ptr<engine::Database> db;
   std::unique_ptr<engine::Connection> conn;
@@ -214,8 +200,7 @@ int RunPlan(const planner::Plan& plan, const project::Profile& profile, const Ru
   }
   if (console.verbosity() >= Verbosity::kVerbose) {
     auto settings = conn->Query(
-        "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', "
-        "'temp_directory', "
+        "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'temp_directory', "
         "'TimeZone', 'autoload_known_extensions', 'autoinstall_known_extensions') ORDER BY name");
     for (uint64_t r = 0; r < settings.row_count(); ++r)
       console.Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
@@ -257,15 +242,12 @@ int RunPlan(const planner::Plan& plan, const project::Profile& profile, const Ru
           conn->Execute("BEGIN TRANSACTION");
           in_transaction = true;
           table_udfs.Apply(prepared);
-          if (step.kind == "load")
-            outcome = RunLoad(ctx);
+          if (step.kind == "load") outcome = RunLoad(ctx);
           else if (step.kind == "transform") {
-            console.Verbose("SQL for " + step.id + ":\n" +
-                            std::get<planner::TransformDetail>(step.detail).sql + "\n");
+            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::TransformDetail>(step.detail).sql + "\n");
             outcome = RunTransform(ctx);
           } else if (step.kind == "export") {
-            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::ExportDetail>(step.detail).sql +
-                            "\n");
+            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::ExportDetail>(step.detail).sql + "\n");
             outcome = RunExport(ctx);
           }
         }
@@ -326,20 +308,16 @@ int RunPlan(const planner::Plan& plan, const project::Profile& profile, const Ru
   double total = Seconds(run_start);
   int ok = 0, failed = 0, not_run = 0;
   for (const auto& r : records) {
-    if (r.status == "ok")
-      ++ok;
-    else if (r.status == "FAILED")
-      ++failed;
-    else
-      ++not_run;
+    if (r.status == "ok") ++ok;
+    else if (r.status == "FAILED") ++failed;
+    else ++not_run;
   }
   if (console.verbosity() >= Verbosity::kInfo) {
     std::string summary = SummaryTable(plan, records);
-    summary += "Total: " + std::to_string(n) + " steps (" + std::to_string(ok) + " ok, " +
-               std::to_string(failed) + " failed, " + std::to_string(not_run) + " not run) in " +
-               Fixed(total, 3) + "s; " + std::to_string(table_rows) + " rows written to tables, " +
-               std::to_string(exported_rows) + " rows exported; peak memory " + Fixed(PeakMemoryMiB(), 1) +
-               " MiB\n";
+    summary += "Total: " + std::to_string(n) + " steps (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
+               " failed, " + std::to_string(not_run) + " not run) in " + Fixed(total, 3) + "s; " +
+               std::to_string(table_rows) + " rows written to tables, " + std::to_string(exported_rows) +
+               " rows exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
     if (failed_at == n)
       summary += "Pipeline '" + plan.pipeline + "' succeeded in " + Fixed(total, 2) + "s\n";
     else

@@ -27,8 +27,7 @@ std::vector<std::string> ListPipelines(const fs::path& root, bool include_hidden
   fs::path dir = root / "pipelines";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return names;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     std::string base = it->path().filename().string();
     if (!include_hidden && (StartsWith(base, "_") || StartsWith(base, "."))) {
@@ -55,8 +54,7 @@ std::optional<std::string> ResolvePipelineName(const fs::path& root, const std::
   auto available = ListPipelines(root);
   auto& d = diagnostics.Error("SF502", "pipeline '" + argument + "' not found in pipelines/");
   if (auto suggestion = DidYouMean(name, available)) d.hints.push_back("did you mean '" + *suggestion + "'?");
-  d.hints.push_back("available pipelines: " +
-                    (available.empty() ? std::string("(none)") : Join(available, ", ")));
+  d.hints.push_back("available pipelines: " + (available.empty() ? std::string("(none)") : Join(available, ", ")));
   return std::nullopt;
 }
 
@@ -186,11 +184,10 @@ class Compiler {
   void BuildTransform(ActiveStatement& active, const parser::CreateStmt& create);
   void BuildExport(ActiveStatement& active, const parser::ExportStmt& exp);
   void BuildSql(ActiveStatement& active, const parser::SqlStmt& sql);
-  TableUse CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset,
-                      bool macros_allowed);
+  TableUse CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset, bool macros_allowed);
   void ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
-                         const std::optional<parser::JsonObject>& object,
-                         const project::ConnectorConfig* connector, SourcePos fallback);
+                         const std::optional<parser::JsonObject>& object, const project::ConnectorConfig* connector,
+                         SourcePos fallback);
   void CrossStatementAnalysis();
   std::string UniqueId(const std::string& kind, const std::string& slug);
   Step& AddStep(const ActiveStatement& active, std::string kind, std::optional<std::string> target,
@@ -251,12 +248,9 @@ std::optional<Plan> Compiler::Run() {
     BuildStep(active);
     AddVariableNotes(active.text, first_new);
   }
-  ApplyUdfRules(
-      request_.project_root, plan_.steps,
-      [this](size_t i, size_t at, size_t length) {
-        return step_statements_[i]->text.Pos(QueryOffset(step_statements_[i]->statement) + at, length);
-      },
-      diagnostics_);
+  ApplyUdfRules(request_.project_root, plan_.steps, [this](size_t i, size_t at, size_t length) {
+    return step_statements_[i]->text.Pos(QueryOffset(step_statements_[i]->statement) + at, length);
+  }, diagnostics_);
   // Cross-statement analysis needs the complete active path: it is skipped when a condition could not be
   // evaluated (§5.3) or a statement could not be delimited or parsed (it would only report follow-on errors).
   if (!condition_failed_ && !structural_errors && !statement_failed_) CrossStatementAnalysis();
@@ -279,8 +273,7 @@ void Compiler::AddVariableNotes(const variables::SubstitutedText& text, size_t f
       SourcePos at = text.file->Pos(segment.src_begin);
       if (at.line != d.pos.line || at.column != d.pos.column) continue;
       std::string value = text.text.substr(segment.out_begin, segment.out_end - segment.out_begin);
-      d.notes.push_back("${" + segment.var_name + "} = '" + (IsSecretName(segment.var_name) ? "***" : value) +
-                        "'");
+      d.notes.push_back("${" + segment.var_name + "} = '" + (IsSecretName(segment.var_name) ? "***" : value) + "'");
       break;
     }
   }
@@ -290,19 +283,16 @@ void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
   for (const auto& item : items) {
     if (const auto* raw = std::get_if<parser::RawStatement>(&item.node)) {
       for (const auto& ref : variables::FindReferences(raw->file->text(), raw->begin, raw->end))
-        all_references_.push_back(
-            {ref.name, ref.default_value, raw->file->Pos(ref.begin, ref.end - ref.begin)});
+        all_references_.push_back({ref.name, ref.default_value, raw->file->Pos(ref.begin, ref.end - ref.begin)});
       std::string_view text = raw->text();
       if (parser::FirstWord(text) == "SET") {
         std::vector<std::string> words;
         std::string rest = Trim(text.substr(3));
         size_t end = 0;
-        while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_'))
-          ++end;
+        while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_')) ++end;
         std::string name = rest.substr(0, end);
         std::string upper = ToUpper(name);
-        if (!name.empty() && upper != "GLOBAL" && upper != "SESSION" && upper != "LOCAL" &&
-            upper != "VARIABLE")
+        if (!name.empty() && upper != "GLOBAL" && upper != "SESSION" && upper != "LOCAL" && upper != "VARIABLE")
           all_sets_.push_back({name, raw->file->Pos(raw->begin)});
       }
     } else {
@@ -311,8 +301,7 @@ void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
         if (branch.condition) {
           const auto& c = *branch.condition;
           for (const auto& ref : variables::FindReferences(c.file->text(), c.begin, c.end))
-            all_references_.push_back(
-                {ref.name, ref.default_value, c.file->Pos(ref.begin, ref.end - ref.begin)});
+            all_references_.push_back({ref.name, ref.default_value, c.file->Pos(ref.begin, ref.end - ref.begin)});
         }
         CollectPipelineFacts(branch.items);
       }
@@ -402,22 +391,16 @@ void Compiler::BuildStep(ActiveStatement& active) {
   std::visit(
       [&](auto& stmt) {
         using T = std::decay_t<decltype(stmt)>;
-        if constexpr (std::is_same_v<T, parser::SourceStmt>)
-          BuildSource(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::LoadStmt>)
-          BuildLoad(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::CreateStmt>)
-          BuildTransform(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::ExportStmt>)
-          BuildExport(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::SqlStmt>)
-          BuildSql(active, stmt);
+        if constexpr (std::is_same_v<T, parser::SourceStmt>) BuildSource(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::LoadStmt>) BuildLoad(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::CreateStmt>) BuildTransform(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::ExportStmt>) BuildExport(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::SqlStmt>) BuildSql(active, stmt);
       },
       active.statement);
 }
 
-void Compiler::ReportParamIssues(const std::vector<connectors::ParamIssue>& issues,
-                                 const ActiveStatement& active,
+void Compiler::ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
                                  const std::optional<parser::JsonObject>& object,
                                  const project::ConnectorConfig* connector, SourcePos fallback) {
   for (const auto& issue : issues) {
@@ -476,13 +459,10 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
         std::string top = key.substr(0, key.find('.'));
         bool overridden = source.params && source.params->value.contains(top);
         if (scalar.unset_env && !overridden)
-          diagnostics_
-              .Error("SF412",
-                     "parameter '" + key + "' of connector '" + connector->name + "': environment variable " +
-                         *scalar.unset_env + " is not set",
-                     scalar.pos)
-              .hints.push_back("set it, add it to .env, or give a default: ${" + *scalar.unset_env +
-                               "|<default>}");
+          diagnostics_.Error("SF412", "parameter '" + key + "' of connector '" + connector->name +
+                                          "': environment variable " + *scalar.unset_env + " is not set",
+                             scalar.pos)
+              .hints.push_back("set it, add it to .env, or give a default: ${" + *scalar.unset_env + "|<default>}");
       }
     }
   }
@@ -525,11 +505,10 @@ void Compiler::BuildLoad(ActiveStatement& active, const parser::LoadStmt& load) 
   detail.mode = load.mode;
   for (const auto& k : load.key) detail.key.push_back(k.text);
   if (ToLower(load.table.name.text) == "sqlflow_state")
-    diagnostics_.Error(
-        "SF308",
-        "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
-        "CREATE TABLE",
-        active.text.Pos(load.table.offset, load.table.length));
+    diagnostics_.Error("SF308",
+                       "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
+                       "CREATE TABLE",
+                       active.text.Pos(load.table.offset, load.table.length));
   Step& step = AddStep(active, "load", detail.table, detail.table);
   std::string key = TableKey(load.table.schema ? load.table.schema->text : "", load.table.name.text);
   step.writes.push_back(key);
@@ -542,21 +521,18 @@ TableUse Compiler::CheckQuery(const ActiveStatement& active, const std::string& 
   if (!macros_allowed) {
     for (const auto& macro : macros) {
       size_t at = ToLower(query).find(macro);
-      diagnostics_.Error("SF206",
-                         "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
+      diagnostics_.Error("SF206", "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
                          active.text.Pos(offset + (at == std::string::npos ? 0 : at), macro.size()));
     }
   }
   // Macros become literals of the right type so that the query parses; the text length changes, so a
   // parse error position is only used when there were no macros.
-  std::string checked = macros.empty()
-                            ? query
-                            : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
-                                                "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
+  std::string checked = macros.empty() ? query
+                                        : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
+                                                            "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
   TableUse use = analyzer_.AnalyzeQuery(checked);
   if (use.parse_error) {
-    size_t at =
-        macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
+    size_t at = macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
     diagnostics_.Error("SF121", "SQL syntax error: " + *use.parse_error, active.text.Pos(offset + at, 1));
   }
   return use;
@@ -572,11 +548,10 @@ void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt&
   if (create.lookback) detail.lookback = create.lookback->Normalized();
   detail.sql = create.query;
   if (ToLower(create.table.name.text) == "sqlflow_state")
-    diagnostics_.Error(
-        "SF308",
-        "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
-        "CREATE TABLE",
-        active.text.Pos(create.table.offset, create.table.length));
+    diagnostics_.Error("SF308",
+                       "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
+                       "CREATE TABLE",
+                       active.text.Pos(create.table.offset, create.table.length));
   bool incremental = create.mode == parser::CreateMode::kIncremental;
   TableUse use = CheckQuery(active, create.query, create.query_offset, incremental);
   Step& step = AddStep(active, "transform", detail.table, detail.table);
@@ -610,16 +585,14 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
       const auto* source_info = registries.sources.Find(connector->type);
       std::string type_name = source_info ? source_info->name : connector->type;
       if (!info) {
-        diagnostics_.Error(
-            "SF411",
-            "connector '" + connector->name + "' of type " + type_name + " cannot be an EXPORT destination",
-            dest_pos);
+        diagnostics_.Error("SF411", "connector '" + connector->name + "' of type " + type_name +
+                                        " cannot be an EXPORT destination",
+                           dest_pos);
         ok = false;
       } else {
         if (exp.type && registries.destinations.Find(exp.type->text) != info) {
-          diagnostics_.Error("SF410",
-                             "TYPE " + ToUpper(exp.type->text) + " does not match connector '" +
-                                 connector->name + "' of type " + info->name,
+          diagnostics_.Error("SF410", "TYPE " + ToUpper(exp.type->text) + " does not match connector '" +
+                                          connector->name + "' of type " + info->name,
                              active.text.Pos(exp.type->offset, exp.type->length));
           ok = false;
         }
@@ -627,11 +600,10 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
         if (exp.options)
           for (const auto& [key, value] : exp.options->value.items()) merged[key] = value;
         if (!merged.contains("table") && !merged.contains("table_name")) {
-          if (exp.table)
-            merged["table"] = exp.table->Display();
+          if (exp.table) merged["table"] = exp.table->Display();
           else {
-            diagnostics_.Error(
-                "SF411", "EXPORT to connector '" + connector->name + "' requires option \"table\"", dest_pos);
+            diagnostics_.Error("SF411", "EXPORT to connector '" + connector->name + "' requires option \"table\"",
+                               dest_pos);
             ok = false;
           }
         }
@@ -647,40 +619,34 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
       type_format = FormatFromType(exp.type->text);
       bool is_s3_type = EqualsIgnoreCase(exp.type->text, "s3");
       if (!type_format && !(is_s3_type && StartsWith(exp.destination, "s3://"))) {
-        diagnostics_.Error("SF409",
-                           "cannot infer the export type of '" + exp.destination +
-                               "'; add TYPE CSV, PARQUET, JSON or NDJSON",
+        diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +
+                                        "'; add TYPE CSV, PARQUET, JSON or NDJSON",
                            active.text.Pos(exp.type->offset, exp.type->length));
         ok = false;
       }
     }
     std::optional<std::string> path_format = FormatFromPath(exp.destination);
     std::optional<std::string> format = type_format;
-    if (!format && StartsWith(exp.destination, "s3://") && merged.contains("format") &&
-        merged["format"].is_string())
+    if (!format && StartsWith(exp.destination, "s3://") && merged.contains("format") && merged["format"].is_string())
       format = FormatFromType(merged["format"].get<std::string>());
     if (!format) format = path_format;
     if (ok && !format) {
-      diagnostics_.Error(
-          "SF409",
-          "cannot infer the export type of '" + exp.destination + "'; add TYPE CSV, PARQUET, JSON or NDJSON",
-          dest_pos);
+      diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +
+                                      "'; add TYPE CSV, PARQUET, JSON or NDJSON",
+                         dest_pos);
       ok = false;
     }
     if (ok && type_format && path_format && *type_format != *path_format) {
       std::string ext = exp.destination.substr(exp.destination.find_last_of('.'));
-      diagnostics_.Warning(
-          "W403", "destination extension '" + ext + "' does not match TYPE " + ToUpper(exp.type->text),
-          dest_pos);
+      diagnostics_.Warning("W403", "destination extension '" + ext + "' does not match TYPE " + ToUpper(exp.type->text),
+                           dest_pos);
     }
     if (format) {
       detail.format = *format;
-      std::string registry_type =
-          StartsWith(exp.destination, "s3://") ? "s3" : (*format == "ndjson" ? "json" : *format);
+      std::string registry_type = StartsWith(exp.destination, "s3://") ? "s3" : (*format == "ndjson" ? "json" : *format);
       info = registries.destinations.Find(registry_type);
       detail.destination_type = registry_type;
-      bool tsv =
-          (exp.type && EqualsIgnoreCase(exp.type->text, "tsv")) || (!exp.type && IsTsvPath(exp.destination));
+      bool tsv = (exp.type && EqualsIgnoreCase(exp.type->text, "tsv")) || (!exp.type && IsTsvPath(exp.destination));
       if (tsv && *format == "csv" && !merged.contains("delimiter") && !merged.contains("sep")) {
         detail.resolved.values["delimiter"] = "\t";
       }
@@ -704,8 +670,8 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
   }
 
   if (detail.connector) {
-    std::string table =
-        merged.contains("table") && merged["table"].is_string() ? merged["table"].get<std::string>() : "";
+    std::string table = merged.contains("table") && merged["table"].is_string() ? merged["table"].get<std::string>()
+                                                                                : "";
     target = *detail.connector + ":" + table;
     slug = *detail.connector + "_" + table;
   } else {
@@ -723,26 +689,22 @@ void Compiler::BuildSql(ActiveStatement& active, const parser::SqlStmt& sql) {
   detail.sql = sql.sql;
   std::string first = parser::FirstWord(sql.sql);
   std::string upper = ToUpper(sql.sql.substr(0, 64));
-  detail.autocommit =
-      first == "ATTACH" || first == "DETACH" || first == "CHECKPOINT" || first == "VACUUM" ||
-      ((first == "EXPORT" || first == "IMPORT") && upper.find("DATABASE") != std::string::npos);
+  detail.autocommit = first == "ATTACH" || first == "DETACH" || first == "CHECKPOINT" || first == "VACUUM" ||
+                      ((first == "EXPORT" || first == "IMPORT") && upper.find("DATABASE") != std::string::npos);
   auto macros = FindTimeMacros(sql.sql);
   for (const auto& macro : macros)
-    diagnostics_.Error("SF206",
-                       "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
+    diagnostics_.Error("SF206", "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
                        active.pos);
   if (auto error = analyzer_.ParseError(sql.sql)) {
     auto& d = diagnostics_.Error("SF121", "SQL syntax error: " + *error, active.pos);
     static const std::vector<std::string> kKeywords = {"SOURCE", "LOAD", "EXPORT", "INCLUDE"};
-    if (auto s = DidYouMean(first, kKeywords); s && *s != first)
-      d.hints.push_back("did you mean " + *s + "?");
+    if (auto s = DidYouMean(first, kKeywords); s && *s != first) d.hints.push_back("did you mean " + *s + "?");
     // A line inside the statement that starts with a DSL keyword usually means a missing ';' before it.
     std::vector<std::string> lines = Split(sql.sql, '\n');
     for (size_t i = 1; i < lines.size(); ++i) {
       std::string word = parser::FirstWord(lines[i]);
       if (word == "SOURCE" || word == "LOAD" || word == "EXPORT" || word == "INCLUDE" || word == "CREATE") {
-        d.hints.push_back("is a ';' missing at the end of line " + std::to_string(active.pos.line + i - 1) +
-                          "?");
+        d.hints.push_back("is a ';' missing at the end of line " + std::to_string(active.pos.line + i - 1) + "?");
         break;
       }
     }
@@ -790,9 +752,8 @@ void Compiler::CrossStatementAnalysis() {
       auto it = sources.find(key);
       if (it != sources.end()) {
         const auto& src = std::get<parser::SourceStmt>(active.statement);
-        diagnostics_
-            .Error("SF302", "Duplicate source definition: '" + *step.target + "'",
-                   active.text.Pos(src.name.offset, src.name.length))
+        diagnostics_.Error("SF302", "Duplicate source definition: '" + *step.target + "'",
+                           active.text.Pos(src.name.offset, src.name.length))
             .notes.push_back("first defined at line " + std::to_string(it->second.pos.line));
       } else {
         const auto& detail = std::get<SourceDetail>(step.detail);
@@ -816,45 +777,38 @@ void Compiler::CrossStatementAnalysis() {
         step.depends_on.push_back(steps[it->second.step_index].id);
         const auto& src = std::get<SourceDetail>(steps[it->second.step_index].detail);
         if (it->second.lookback && detail.mode != parser::LoadMode::kUpsert)
-          diagnostics_.Error(
-              "SF406", "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table,
-              step.pos);
+          diagnostics_.Error("SF406", "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table,
+                             step.pos);
         if (src.sync_mode == "incremental" && detail.mode == parser::LoadMode::kReplace)
           diagnostics_
-              .Warning("W302",
-                       "LOAD MODE REPLACE from incremental source '" + detail.source + "': on later runs '" +
-                           detail.table + "' is replaced by only the new rows",
+              .Warning("W302", "LOAD MODE REPLACE from incremental source '" + detail.source + "': on later runs '" +
+                                   detail.table + "' is replaced by only the new rows",
                        step.pos)
               .hints.push_back("use MODE APPEND or MODE UPSERT KEY (...)");
       }
       const std::string& table = step.writes.front();
       if (detail.mode == parser::LoadMode::kReplace && created_by_create[table]) {
         diagnostics_
-            .Error("SF303",
-                   "Duplicate table definition: '" + detail.table + "' is created at line " +
-                       std::to_string(step.pos.line) + " but was already created at line " +
-                       std::to_string(steps[creators[table].back()].pos.line),
+            .Error("SF303", "Duplicate table definition: '" + detail.table + "' is created at line " +
+                                std::to_string(step.pos.line) + " but was already created at line " +
+                                std::to_string(steps[creators[table].back()].pos.line),
                    active.text.Pos(load.table.offset, load.table.length))
-            .hints.push_back(
-                "use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
+            .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
       }
     } else if (step.kind == "transform") {
       const auto& create = std::get<parser::CreateStmt>(active.statement);
       const std::string& table = step.writes.front();
       if (create.mode == parser::CreateMode::kReplace && !create.or_replace && !creators[table].empty()) {
         diagnostics_
-            .Error("SF303",
-                   "Duplicate table definition: '" + create.table.Display() + "' is created at line " +
-                       std::to_string(step.pos.line) + " but was already created at line " +
-                       std::to_string(steps[creators[table].back()].pos.line),
+            .Error("SF303", "Duplicate table definition: '" + create.table.Display() + "' is created at line " +
+                                std::to_string(step.pos.line) + " but was already created at line " +
+                                std::to_string(steps[creators[table].back()].pos.line),
                    active.text.Pos(create.table.offset, create.table.length))
-            .hints.push_back(
-                "use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
+            .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
       }
       // APPEND / UPSERT / INCREMENTAL also read their own target when it exists already.
       if (create.mode != parser::CreateMode::kReplace && !creators[table].empty())
-        if (std::find(step.reads.begin(), step.reads.end(), table) == step.reads.end())
-          step.reads.push_back(table);
+        if (std::find(step.reads.begin(), step.reads.end(), table) == step.reads.end()) step.reads.push_back(table);
     }
     for (const auto& table : creates(i)) {
       creators[table].push_back(i);
@@ -880,8 +834,7 @@ void Compiler::CrossStatementAnalysis() {
         engine::Connection conn(*db);
         auto result = conn.Query(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND "
-            "database_name = "
+            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name = "
             "current_database()");
         for (uint64_t r = 0; r < result.row_count(); ++r)
           persistent_tables.insert(TableKey(result.GetString(0, r), result.GetString(1, r)));
@@ -900,10 +853,8 @@ void Compiler::CrossStatementAnalysis() {
       std::vector<size_t> later;
       if (it != creators.end()) {
         for (size_t c : it->second) {
-          if (c < i)
-            earlier = c;
-          else if (c > i)
-            later.push_back(c);
+          if (c < i) earlier = c;
+          else if (c > i) later.push_back(c);
         }
       }
       if (earlier) {
@@ -947,13 +898,10 @@ void Compiler::CrossStatementAnalysis() {
         }
       }
       if (typo) {
-        diagnostics_.Error("SF306", "table '" + table + "' is not defined; did you mean '" + *typo + "'?",
-                           active.pos);
+        diagnostics_.Error("SF306", "table '" + table + "' is not defined; did you mean '" + *typo + "'?", active.pos);
       } else {
-        diagnostics_.Warning("W301",
-                             "table '" + table +
-                                 "' is not created by this pipeline; it must already exist "
-                                 "in the database",
+        diagnostics_.Warning("W301", "table '" + table + "' is not created by this pipeline; it must already exist "
+                                     "in the database",
                              active.pos);
       }
     }
@@ -981,8 +929,7 @@ void Compiler::CrossStatementAnalysis() {
           for (const auto& t : creates(c)) tables.push_back(t);
         if (tables.empty()) continue;
         // Order: the earliest statement first, then following the dependency edges.
-        std::string message =
-            "Circular dependency detected: " + Join(tables, " -> ") + " -> " + tables.front();
+        std::string message = "Circular dependency detected: " + Join(tables, " -> ") + " -> " + tables.front();
         if (reported_cycles.insert(message).second)
           diagnostics_.Error("SF305", message, steps[cycle.front()].pos);
       }
@@ -996,9 +943,8 @@ void Compiler::CrossStatementAnalysis() {
     if (in_cycle.count(i)) continue;
     for (const auto& [table, creator] : forward[i]) {
       if (in_cycle.count(creator)) continue;
-      diagnostics_.Error("SF304",
-                         "table '" + table + "' is used at line " + std::to_string(steps[i].pos.line) +
-                             " before it is created at line " + std::to_string(steps[creator].pos.line),
+      diagnostics_.Error("SF304", "table '" + table + "' is used at line " + std::to_string(steps[i].pos.line) +
+                                      " before it is created at line " + std::to_string(steps[creator].pos.line),
                          steps[i].pos);
       break;
     }
@@ -1012,9 +958,8 @@ void Compiler::CrossStatementAnalysis() {
     if (list.size() < 2) continue;
     std::vector<std::string> lines;
     for (size_t i : list) lines.push_back(std::to_string(steps[i].pos.line));
-    diagnostics_.Warning("W303",
-                         "'" + dest + "' is written by more than one EXPORT (lines " + Join(lines, ", ") +
-                             "); the last one wins",
+    diagnostics_.Warning("W303", "'" + dest + "' is written by more than one EXPORT (lines " + Join(lines, ", ") +
+                                     "); the last one wins",
                          steps[list.back()].pos);
   }
 
@@ -1024,8 +969,7 @@ void Compiler::CrossStatementAnalysis() {
     std::set<size_t> deps;
     auto latest_writer = [&](const std::string& table) -> std::optional<size_t> {
       for (size_t k = i; k-- > 0;)
-        if (std::find(steps[k].writes.begin(), steps[k].writes.end(), table) != steps[k].writes.end())
-          return k;
+        if (std::find(steps[k].writes.begin(), steps[k].writes.end(), table) != steps[k].writes.end()) return k;
       return std::nullopt;
     };
     if (step.kind == "load") {
@@ -1052,8 +996,7 @@ void Compiler::CrossStatementAnalysis() {
 
 }  // namespace
 
-std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics,
-                                    SourceCache& sources) {
+std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources) {
   Compiler compiler(request, diagnostics, sources);
   return compiler.Run();
 }
