@@ -356,3 +356,56 @@ TEST(UdfCallScanner, FindsCallsOutsideStringsAndComments) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(UdfTest, UdfListAndInfo) {
+  Write("python_udfs/text/clean.py",
+        "from sqlflow.udfs import python_scalar_udf\n\n@python_scalar_udf\n"
+        "def squash(x: str, sep: str = ' ') -> str:\n    \"\"\"Collapses runs of "
+        "spaces.\"\"\"\n    return sep.join(x.split())\n");
+  Write("python_udfs/broken.py", "import no_such_module\n");
+  auto list = Run("udf list");
+  EXPECT_EQ(list.exit_code, 1) << list.output;  // a module failed (W701)
+  EXPECT_NE(
+      list.output.find("python_udfs.text.clean.squash  scalar  squash(x VARCHAR, sep VARCHAR = default) -> "
+                       "VARCHAR\n"),
+      std::string::npos)
+      << list.output;
+  EXPECT_NE(list.output.find(
+                "python_udfs/broken.py:1: ModuleNotFoundError: No module named 'no_such_module' (module "
+                "skipped) [W701]"),
+            std::string::npos)
+      << list.output;
+  auto info = Run("udf info text.clean.squash");
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find(
+                "file: python_udfs/text/clean.py:3\nsql_names: python_udfs__text__clean__squash, squash\n"),
+            std::string::npos)
+      << info.output;
+  EXPECT_NE(info.output.find("Collapses runs of spaces."), std::string::npos) << info.output;
+  auto unknown = Run("udf info sqush");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown Python UDF 'sqush' [SF701]"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("did you mean 'squash'?"), std::string::npos) << unknown.output;
+  auto off = Run("udf list", "SQLFLOW_DISABLE_PYTHON=1");
+  EXPECT_EQ(off.exit_code, 1) << off.output;
+  EXPECT_NE(off.output.find("[SF702]"), std::string::npos) << off.output;
+}
+
+TEST_F(UdfTest, InitProjectUdfExampleWorks) {
+  auto init = Run("init proj");
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  dir_ = dir_ / "proj";
+  auto list = Run("udf list");
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_EQ(list.output,
+            "python_udfs.example_udfs.title_case  scalar  title_case(text VARCHAR) -> VARCHAR\n");
+  Write("pipelines/udf.sf", "EXPORT SELECT title_case('hello wORLD') AS t TO \"output/t.csv\";\n");
+  auto run = Run("pipeline run udf");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(Read("output/t.csv"), "t\nHello World\n");
+  dir_ = dir_.parent_path();
+}
+
+}  // namespace
