@@ -248,18 +248,13 @@ def vector_result(result, n, kind):
         raise TypeError("a vectorized UDF must return a sequence of %d values, not %s" % (n, type(result).__name__))
     if len(result) != n:
         raise TypeError("a vectorized UDF returned %d values for %d rows" % (len(result), n))
-    if hasattr(result, "to_numpy") and kind in "if":
-        has_na = bool(result.isna().any()) if hasattr(result, "isna") else False
-        if not has_na or kind == "f":
-            arr = result.to_numpy(dtype=np.float64 if kind == "f" else None, na_value=np.nan) \
-                if kind == "f" else result.to_numpy()
-            if arr.dtype.kind in ("iu" if kind == "i" else "iuf"):
-                return np.ascontiguousarray(arr, dtype=np.int64 if kind == "i" else np.float64)
-    elif isinstance(result, np.ndarray):
+    if hasattr(result, "to_numpy") and not isinstance(result, np.ndarray):
+        result = result.to_numpy()  # nullable pandas dtypes with NA become object arrays (the list path)
+    if isinstance(result, np.ndarray):
         if kind == "i" and result.dtype.kind in "iu":
             return np.ascontiguousarray(result, dtype=np.int64)
         if kind == "f" and result.dtype.kind in "iuf":
-            return np.ascontiguousarray(result, dtype=np.float64)
+            return np.ascontiguousarray(result, dtype=np.float64)  # NaN -> NULL in the runtime
     values = result.tolist() if hasattr(result, "tolist") else list(result)
     return [None if _is_missing(v) else v for v in values]
 
@@ -319,12 +314,25 @@ def infer_schema(frame):
     return out
 
 
-def frame_columns(frame, names):
-    """Column values as lists, with None for NaN, NaT, pd.NA; datetimes as naive UTC datetime objects."""
+def frame_columns(frame, names, kinds):
+    """Output columns: a contiguous numpy array when the column's dtype matches its SQL type exactly
+    (kind 'i' BIGINT, 'f' DOUBLE, 'b' BOOLEAN; copied by the runtime without per-value work), else a list
+    with None for NaN, NaT and pd.NA and naive UTC datetimes."""
+    import numpy as np
     import pandas as pd
     out = []
-    for name in names:
+    for name, kind in zip(names, kinds):
         s = frame[name]
+        dtype = s.dtype
+        if kind == "i" and dtype.kind in "iu" and isinstance(dtype, np.dtype):
+            out.append(np.ascontiguousarray(s.to_numpy(), dtype=np.int64))
+            continue
+        if kind == "f" and dtype.kind in "iuf" and isinstance(dtype, np.dtype):
+            out.append(np.ascontiguousarray(s.to_numpy(), dtype=np.float64))  # NaN -> NULL in the runtime
+            continue
+        if kind == "b" and dtype == np.bool_:
+            out.append(np.ascontiguousarray(s.to_numpy()))
+            continue
         if hasattr(s, "dt") and getattr(s.dt, "tz", None) is not None:
             s = s.dt.tz_convert("UTC").dt.tz_localize(None)
         values = s.astype(object).tolist()

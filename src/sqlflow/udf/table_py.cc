@@ -2,6 +2,9 @@
 #include <pybind11/embed.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <cstring>
+
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/engine/database.h"
@@ -41,27 +44,40 @@ struct ColumnData {
   std::string kind;
   std::string raw;   // i/f/b: fixed-width values
   std::string mask;  // 1 = NULL
-  pyb::list objects;
   bool has_null = false;
 };
 
-pyb::object ReadFrame(engine::Connection& conn, const std::string& table) {
-  auto described = conn.Query("DESCRIBE SELECT * FROM " + table);
+// The input table, read without the GIL: a UDF inside a view the table is built from would otherwise wait
+// for the GIL on a DuckDB worker thread while this thread holds it.
+struct TableData {
   std::vector<ColumnData> columns;
+  std::vector<engine::DataChunk> chunks;
+};
+
+TableData FetchTable(engine::Connection& conn, const std::string& table) {
+  TableData data;
+  auto described = conn.Query("DESCRIBE SELECT * FROM " + table);
   std::vector<std::string> select;
   for (uint64_t r = 0; r < described.row_count(); ++r) {
     auto [kind, expr] = ColumnRead(described.GetString(0, r), described.GetString(1, r));
-    columns.push_back({described.GetString(0, r), kind, {}, {}, pyb::list(), false});
+    data.columns.push_back({described.GetString(0, r), kind, {}, {}, false});
     select.push_back(expr);
   }
   auto result =
       conn.Stream("SELECT " + (select.empty() ? std::string("*") : Join(select, ", ")) + " FROM " + table);
-  while (auto chunk = result.FetchChunk()) {
-    idx_t rows = chunk->size();
-    for (size_t c = 0; c < columns.size(); ++c) {
-      auto& col = columns[c];
+  while (auto chunk = result.FetchChunk()) data.chunks.push_back(std::move(*chunk));
+  return data;
+}
+
+// Builds the DataFrame (§13.4 dtypes); the GIL is held.
+pyb::object BuildFrame(TableData& data) {
+  std::vector<pyb::list> objects(data.columns.size());
+  for (const auto& chunk : data.chunks) {
+    idx_t rows = chunk.size();
+    for (size_t c = 0; c < data.columns.size(); ++c) {
+      auto& col = data.columns[c];
       py::VectorReader reader;
-      reader.Init(duckdb_data_chunk_get_vector(chunk->get(), c));
+      reader.Init(duckdb_data_chunk_get_vector(chunk.get(), c));
       if (col.kind == "i" || col.kind == "f" || col.kind == "b") {
         size_t width = col.kind == "b" ? 1 : 8;
         col.raw.append(static_cast<const char*>(reader.data()), rows * width);
@@ -74,18 +90,20 @@ pyb::object ReadFrame(engine::Connection& conn, const std::string& table) {
       }
       for (idx_t r = 0; r < rows; ++r) {
         if (reader.IsNull(r)) {
-          col.objects.append(pyb::none());
+          objects[c].append(pyb::none());
           continue;
         }
         PyObject* value = reader.Get(r);
         if (!value) throw pyb::error_already_set();
-        col.objects.append(pyb::reinterpret_steal<pyb::object>(value));
+        objects[c].append(pyb::reinterpret_steal<pyb::object>(value));
       }
     }
   }
+  data.chunks.clear();
   pyb::module_ np = pyb::module_::import("numpy");
   pyb::list spec;
-  for (auto& col : columns) {
+  for (size_t c = 0; c < data.columns.size(); ++c) {
+    auto& col = data.columns[c];
     if (col.kind == "i" || col.kind == "f" || col.kind == "b") {
       const char* dtype = col.kind == "i" ? "int64" : col.kind == "f" ? "float64" : "bool";
       pyb::object values = np.attr("frombuffer")(pyb::bytes(col.raw), dtype).attr("copy")();
@@ -93,7 +111,7 @@ pyb::object ReadFrame(engine::Connection& conn, const std::string& table) {
                                       : pyb::object(pyb::none());
       spec.append(pyb::make_tuple(col.name, col.kind, values, mask));
     } else {
-      spec.append(pyb::make_tuple(col.name, col.kind, col.objects, pyb::none()));
+      spec.append(pyb::make_tuple(col.name, col.kind, objects[c], pyb::none()));
     }
   }
   return pyb::module_::import("sqlflow.udfs").attr("make_frame")(spec);
@@ -117,16 +135,45 @@ pyb::object LiteralValue(const std::string& literal) {
   return pyb::float_(std::stod(literal));
 }
 
+// Output kind of a declared column type: 'i', 'f', 'b' can be copied from a numpy array.
+const char* OutputKind(const std::string& type) {
+  std::string upper = ToUpper(type);
+  if (upper == "BIGINT" || upper == "INT8" || upper == "LONG") return "i";
+  if (upper == "DOUBLE" || upper == "FLOAT8") return "f";
+  if (upper == "BOOLEAN" || upper == "BOOL") return "b";
+  return "o";
+}
+
+// Copies rows [start, start + rows) of a contiguous numpy array into a vector; NaN becomes NULL.
+bool CopySlice(PyObject* array, const char* kind, py::VectorWriter& writer, size_t start, idx_t rows) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(array, &view, PyBUF_C_CONTIGUOUS) != 0) {
+    PyErr_Clear();
+    return false;
+  }
+  size_t width = *kind == 'b' ? 1 : 8;
+  bool ok = static_cast<size_t>(view.len) >= (start + rows) * width;
+  if (ok) std::memcpy(writer.data(), static_cast<const char*>(view.buf) + start * width, rows * width);
+  PyBuffer_Release(&view);
+  if (ok && *kind == 'f') {
+    const double* d = static_cast<const double*>(writer.data());
+    for (idx_t r = 0; r < rows; ++r)
+      if (std::isnan(d[r])) writer.SetNull(r);
+  }
+  return ok;
+}
+
 // Creates the temporary table and appends the frame's columns (NaN, NaT and None become NULL).
 void LoadFrame(engine::Connection& conn, const UdfInfo& udf, pyb::object frame,
                const std::vector<std::pair<std::string, std::string>>& schema, const std::string& temp_name) {
-  std::vector<std::string> defs, names;
+  std::vector<std::string> defs, names, kinds;
   for (const auto& [col, type] : schema) {
     defs.push_back(Quote(col) + " " + type);
     names.push_back(col);
+    kinds.push_back(OutputKind(type));
   }
   conn.Execute("CREATE TEMP TABLE " + Quote(temp_name) + " (" + Join(defs, ", ") + ")");
-  pyb::list columns = pyb::module_::import("sqlflow.udfs").attr("frame_columns")(frame, names);
+  pyb::list columns = pyb::module_::import("sqlflow.udfs").attr("frame_columns")(frame, names, kinds);
   auto probe = conn.Query("SELECT * FROM " + Quote(temp_name) + " LIMIT 0");
   std::vector<engine::LogicalType> types;
   for (size_t c = 0; c < schema.size(); ++c) types.push_back(probe.column_type(c));
@@ -138,9 +185,17 @@ void LoadFrame(engine::Connection& conn, const UdfInfo& udf, pyb::object frame,
     for (size_t c = 0; c < schema.size(); ++c) {
       py::VectorWriter writer;
       writer.Init(duckdb_data_chunk_get_vector(chunk.get(), c));
-      PyObject* list = columns[c].ptr();
+      PyObject* column = columns[c].ptr();
+      if (!PyList_Check(column)) {
+        if (!CopySlice(column, kinds[c].c_str(), writer, start, rows))
+          throw Error(
+              ErrorKind::kInternal,
+              "table UDF '" + udf.full_name + "': column '" + schema[c].first + "' could not be copied",
+              "SF706");
+        continue;
+      }
       for (idx_t r = 0; r < rows; ++r) {
-        PyObject* item = PyList_GET_ITEM(list, static_cast<Py_ssize_t>(start + r));
+        PyObject* item = PyList_GET_ITEM(column, static_cast<Py_ssize_t>(start + r));
         if (item == Py_None)
           writer.SetNull(r);
         else if (!writer.Set(r, item))
@@ -163,10 +218,11 @@ void RunTableUdf(engine::Connection& conn, const UdfInfo& udf, const std::string
                  const std::string& temp_name) {
   PyObject* func = py::FunctionOf(udf);
   if (!func) throw Error(ErrorKind::kInternal, "Python UDF '" + udf.full_name + "' is not loaded", "SF702");
+  TableData input = FetchTable(conn, table);
   py::Gil gil;
   try {
     pyb::module_ udfs = pyb::module_::import("sqlflow.udfs");
-    pyb::object frame = ReadFrame(conn, table);
+    pyb::object frame = BuildFrame(input);
     std::vector<std::string> missing;
     pyb::list present = frame.attr("columns").attr("tolist")();
     for (const auto& c : udf.required_columns)
