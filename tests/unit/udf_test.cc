@@ -409,3 +409,21 @@ TEST_F(UdfTest, InitProjectUdfExampleWorks) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(UdfTest, UnknownDeclaredTypeSkipsTheUdfBeforeAnythingRuns) {
+  Write("python_udfs/m.py",
+        "from sqlflow.udfs import python_scalar_udf\n\n@python_scalar_udf(return_type=\"BIGINTT\")\n"
+        "def f(x: int):\n    return x\n");
+  Write("pipelines/p.sf", "CREATE TABLE t AS SELECT PYTHON_FUNC('m.f', 1) AS x;\n");
+  auto r = Run("pipeline run p");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(
+      r.output.find("python_udfs/m.py:3: UDF 'f' declares the unknown type 'BIGINTT' (UDF skipped) [W701]"),
+      std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("unknown Python UDF 'm.f' [SF701]"), std::string::npos) << r.output;
+}
+
+}  // namespace

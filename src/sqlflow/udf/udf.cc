@@ -83,8 +83,49 @@ const std::vector<std::string>& EngineFunctionNames() {
 
 namespace internal {
 
+namespace {
+
+// The first declared type DuckDB does not know, if any (checked once at discovery, so that a typo in
+// return_type / param_types / output_schema is reported before any data moves).
+std::optional<std::string> UnknownType(const UdfInfo& u) {
+  static auto db = engine::Database::Open({});
+  static engine::Connection conn(*db);
+  std::vector<std::string> types;
+  if (!u.return_type.empty()) types.push_back(u.return_type);
+  for (const auto& p : u.params) types.push_back(p.type);
+  for (const auto& [col, type] : u.output_schema) types.push_back(type);
+  for (const auto& t : types) {
+    if (EqualsIgnoreCase(t, "ANY")) continue;
+    if (conn.ParseError("SELECT CAST(NULL AS " + t + ")")) return t;
+    try {
+      conn.Query("SELECT CAST(NULL AS " + t + ")");
+    } catch (const std::exception&) {
+      return t;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 void FinishDiscovery(Discovery& discovery) {
   auto& udfs = discovery.udfs;
+  for (auto it = udfs.begin(); it != udfs.end();) {
+    if (auto bad = UnknownType(*it)) {
+      discovery.module_failed = true;
+      discovery.warnings.push_back(Diagnostic{Severity::kWarning,
+                                              "W701",
+                                              it->file + ":" + std::to_string(it->line) + ": UDF '" +
+                                                  it->name + "' declares the unknown type '" + *bad +
+                                                  "' (UDF skipped)",
+                                              {},
+                                              {},
+                                              {}});
+      it = udfs.erase(it);
+    } else {
+      ++it;
+    }
+  }
   for (auto& u : udfs) {
     u.full_name = u.module + "." + u.name;
     u.relative_name = StartsWith(u.full_name, "python_udfs.") ? u.full_name.substr(12) : u.full_name;
