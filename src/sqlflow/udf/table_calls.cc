@@ -46,8 +46,9 @@ std::string TableUdfScope::Rewrite(const std::string& sql) {
   return out;
 }
 
-void TableUdfScope::Apply(planner::Step& step) {
+void TableUdfScope::Apply() {
   if (!StartedRuntime()) return;
+  planner::Step& step = step_;
   if (auto* t = std::get_if<planner::TransformDetail>(&step.detail))
     t->sql = Rewrite(t->sql);
   else if (auto* e = std::get_if<planner::ExportDetail>(&step.detail))

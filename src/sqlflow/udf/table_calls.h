@@ -17,20 +17,23 @@ namespace sqlflow::udf {
 
 class TableUdfScope {
  public:
-  TableUdfScope(engine::Connection& conn, int step_index) : conn_(conn), step_index_(step_index) {}
+  // `step` is the running copy of the plan's step, whose SQL Apply rewrites.
+  TableUdfScope(engine::Connection& conn, int step_index, planner::Step& step)
+      : conn_(conn), step_index_(step_index), step_(step) {}
   ~TableUdfScope();  // drops the temporary tables
   TableUdfScope(const TableUdfScope&) = delete;
   TableUdfScope& operator=(const TableUdfScope&) = delete;
 
   // Runs the table-UDF calls in the step's SQL and rewrites it in place. No-op (and no Python) for steps
   // without calls. Throws sqlflow::Error (SF705-SF708).
-  void Apply(planner::Step& step);
+  void Apply();
   // Same for one SQL text.
   std::string Rewrite(const std::string& sql);
 
  private:
   engine::Connection& conn_;
   int step_index_;
+  planner::Step& step_;
   std::vector<std::string> temp_tables_;
 };
 
