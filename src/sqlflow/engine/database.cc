@@ -2,7 +2,6 @@
 
 #include <duckdb.h>
 
-#include <cctype>
 #include <filesystem>
 
 #include "sqlflow/common/error.h"
@@ -39,12 +38,6 @@ ErrorKind KindOf(duckdb_error_type type) {
 }
 
 [[noreturn]] void ThrowEngine(const std::string& message, duckdb_error_type type = DUCKDB_ERROR_INVALID) {
-  // A Python UDF reports its failures through DuckDB as "SF70x <message>" (udf/scalar_py.cc): that code and
-  // message win over DuckDB's generic error.
-  size_t at = message.find("SF70");
-  if (type != DUCKDB_ERROR_INTERRUPT && at != std::string::npos && at + 6 <= message.size() &&
-      message[at + 5] == ' ' && std::isdigit(static_cast<unsigned char>(message[at + 4])))
-    throw Error(ErrorKind::kDataError, message.substr(at + 6), message.substr(at, 5));
   ErrorKind kind = KindOf(type);
   throw Error(kind, message, kind == ErrorKind::kCancelled ? "SF615" : "SF613");
 }

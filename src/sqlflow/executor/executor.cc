@@ -213,6 +213,14 @@ void PrintEngineSettings(engine::Connection& conn) {
     Console::Get().Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
 }
 
+// The SQL text of a step that has one (what table-UDF calls are rewritten in).
+std::string* StepSql(planner::Step& step) {
+  if (auto* t = std::get_if<planner::TransformDetail>(&step.detail)) return &t->sql;
+  if (auto* e = std::get_if<planner::ExportDetail>(&step.detail)) return &e->sql;
+  if (auto* s = std::get_if<planner::SqlDetail>(&step.detail)) return &s->sql;
+  return nullptr;
+}
+
 // Runs one step in its own transaction (SQL steps that cannot run in one, e.g. ATTACH, run without) and
 // rolls it back on any failure. Returns the failure, mapped to Cancelled when the run's token fired.
 std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome, udf::TableUdfScope& table_udfs) {
@@ -253,6 +261,8 @@ std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome
     } catch (...) {
     }
   }
+  if (failure)  // a scalar Python UDF failed inside the query: its typed error (SF705 / SF706) replaces DuckDB's
+    if (auto udf_failure = udf::TakeScalarUdfFailure()) failure = std::move(udf_failure);
   if (failure && (ctx.cancel.IsCancelled() || failure->kind() == ErrorKind::kCancelled))
     failure = Error(ErrorKind::kCancelled, "interrupted", "SF615");
   return failure;
@@ -371,7 +381,7 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
     std::atomic<int64_t> progress_rows{0};
     std::vector<Diagnostic> warnings;
     planner::Step prepared = step;  // its SQL gets the table-UDF results' names (§13.5)
-    udf::TableUdfScope table_udfs(*conn, static_cast<int>(i), prepared);
+    udf::TableUdfScope table_udfs(*conn, static_cast<int>(i), StepSql(prepared));
     StepContext ctx{*conn, plan, prepared, options, temp_dir, progress_rows, warnings, static_cast<int>(i), cancel};
     auto step_start = Clock::now();
     StepOutcome outcome;

@@ -15,6 +15,9 @@ bool InterpreterStarted() {
   return false;
 }
 void RegisterScalarUdfs(engine::Connection&) {}
+std::optional<Error> TakeScalarUdfFailure() {
+  return std::nullopt;
+}
 void RunTableUdf(engine::Connection&, const UdfInfo& udf, const std::string&,
                  const std::vector<std::pair<std::string, std::string>>&, const std::string&) {
   throw Error(ErrorKind::kUnsupported, "Python UDFs are not available: cannot run '" + udf.full_name + "'",

@@ -14,12 +14,12 @@ namespace {
 constexpr size_t kMaxArgs = 64;
 
 std::string RaisedMessage(const ScalarBinding& b) {
-  return EngineErrorText("SF705", "Python UDF '" + b.name + "' raised " + TakeException());
+  return RecordFailure("SF705", "Python UDF '" + b.name + "' raised " + TakeException());
 }
 
 std::string BadValueMessage(const ScalarBinding& b, PyObject* value, const VectorWriter& out) {
-  return EngineErrorText("SF706", "Python UDF '" + b.name + "' returned " + ShortRepr(value) +
-                                      " which cannot be converted to " + out.TypeName());
+  return RecordFailure("SF706", "Python UDF '" + b.name + "' returned " + ShortRepr(value) +
+                                    " which cannot be converted to " + out.TypeName());
 }
 
 // One call per row; the GIL is held by the caller for the whole chunk.
@@ -152,9 +152,9 @@ std::string RunVectorized(const ScalarBinding& b, duckdb_data_chunk input, idx_t
   Ref values(PyObject_CallFunction(Helper("vector_result"), "Ons", result.get(),
                                    static_cast<Py_ssize_t>(rows), kind));
   if (!values)
-    return EngineErrorText("SF706", "Python UDF '" + b.name + "' returned " + ShortRepr(result.get()) +
-                                        " which cannot be converted to " + out.TypeName() + "[] (" +
-                                        TakeException() + ")");
+    return RecordFailure("SF706", "Python UDF '" + b.name + "' returned " + ShortRepr(result.get()) +
+                                      " which cannot be converted to " + out.TypeName() + "[] (" +
+                                      TakeException() + ")");
   if (PyList_Check(values.get())) {
     for (idx_t r = 0; r < rows; ++r) {
       PyObject* item = PyList_GET_ITEM(values.get(), static_cast<Py_ssize_t>(r));
@@ -212,9 +212,31 @@ engine::LogicalType ParseType(engine::Connection& conn, const UdfInfo& udf, cons
 
 }  // namespace
 
-std::string EngineErrorText(const std::string& code, const std::string& message) {
-  return code + " " + message;
+namespace {
+std::mutex g_failure_mutex;
+std::optional<Error> g_failure;
+}  // namespace
+
+std::string RecordFailure(const std::string& code, const std::string& message) {
+  std::lock_guard<std::mutex> lock(g_failure_mutex);
+  if (!g_failure) g_failure = Error(ErrorKind::kDataError, message, code);
+  return message;
 }
+
+}  // namespace sqlflow::udf::py
+
+namespace sqlflow::udf {
+
+std::optional<Error> TakeScalarUdfFailure() {
+  std::lock_guard<std::mutex> lock(py::g_failure_mutex);
+  std::optional<Error> failure = std::move(py::g_failure);
+  py::g_failure.reset();
+  return failure;
+}
+
+}  // namespace sqlflow::udf
+
+namespace sqlflow::udf::py {
 
 void RegisterScalar(engine::Connection& conn, const UdfInfo& udf, const std::string& name,
                     ScalarBinding* binding) {

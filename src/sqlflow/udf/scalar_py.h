@@ -24,8 +24,8 @@ void RegisterScalar(engine::Connection& conn, const UdfInfo& udf, const std::str
 // The discovered function of a UDF (borrowed), or nullptr.
 PyObject* FunctionOf(const UdfInfo& udf);
 
-// "SF7xx <message>": the form in which UDF errors cross the engine (engine::Connection turns it into an Error
-// with that code).
-std::string EngineErrorText(const std::string& code, const std::string& message);
+// Records a scalar UDF failure (the first one wins until TakeScalarUdfFailure) and returns the text for
+// DuckDB.
+std::string RecordFailure(const std::string& code, const std::string& message);
 
 }  // namespace sqlflow::udf::py

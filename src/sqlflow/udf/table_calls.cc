@@ -3,7 +3,6 @@
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/engine/database.h"
-#include "sqlflow/planner/plan.h"
 #include "sqlflow/udf/call_scanner.h"
 #include "sqlflow/udf/udf.h"
 
@@ -47,14 +46,7 @@ std::string TableUdfScope::Rewrite(const std::string& sql) {
 }
 
 void TableUdfScope::Apply() {
-  if (!StartedRuntime()) return;
-  planner::Step& step = step_;
-  if (auto* t = std::get_if<planner::TransformDetail>(&step.detail))
-    t->sql = Rewrite(t->sql);
-  else if (auto* e = std::get_if<planner::ExportDetail>(&step.detail))
-    e->sql = Rewrite(e->sql);
-  else if (auto* s = std::get_if<planner::SqlDetail>(&step.detail))
-    s->sql = Rewrite(s->sql);
+  if (sql_ && StartedRuntime()) *sql_ = Rewrite(*sql_);
 }
 
 }  // namespace sqlflow::udf

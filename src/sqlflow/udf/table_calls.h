@@ -6,20 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "sqlflow/udf/udf.h"
+
 namespace sqlflow::engine {
 class Connection;
-}
-namespace sqlflow::planner {
-struct Step;
 }
 
 namespace sqlflow::udf {
 
 class TableUdfScope {
  public:
-  // `step` is the running copy of the plan's step, whose SQL Apply rewrites.
-  TableUdfScope(engine::Connection& conn, int step_index, planner::Step& step)
-      : conn_(conn), step_index_(step_index), step_(step) {}
+  // `sql` is the SQL of the running copy of the step (nullptr for steps without SQL); Apply rewrites it.
+  TableUdfScope(engine::Connection& conn, int step_index, std::string* sql)
+      : conn_(conn), step_index_(step_index), sql_(sql) {
+    TakeScalarUdfFailure();  // nothing from an earlier step
+  }
   ~TableUdfScope();  // drops the temporary tables
   TableUdfScope(const TableUdfScope&) = delete;
   TableUdfScope& operator=(const TableUdfScope&) = delete;
@@ -33,7 +34,7 @@ class TableUdfScope {
  private:
   engine::Connection& conn_;
   int step_index_;
-  planner::Step& step_;
+  std::string* sql_;
   std::vector<std::string> temp_tables_;
 };
 

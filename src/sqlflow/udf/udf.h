@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sqlflow/common/diagnostic.h"
+#include "sqlflow/common/error.h"
 
 namespace sqlflow::engine {
 class Connection;
@@ -85,6 +86,11 @@ void RegisterScalarUdfs(engine::Connection& conn);
 void RunTableUdf(engine::Connection& conn, const UdfInfo& udf, const std::string& table,
                  const std::vector<std::pair<std::string, std::string>>& kwargs,
                  const std::string& temp_name);
+
+// The failure of the first scalar UDF call that failed since the last call (SF705 / SF706), and clears it.
+// A scalar UDF fails inside a DuckDB query, which only carries text; the executor takes the typed error
+// from here instead of reading codes out of the engine's message.
+std::optional<Error> TakeScalarUdfFailure();
 
 // Names of the engine's built-in functions (lower case), from a private in-memory database.
 const std::vector<std::string>& EngineFunctionNames();
