@@ -179,6 +179,10 @@ TEST_F(UdfTest, ExceptionIsSF705WithTheLastFrame) {
                           "(at python_udfs/bad.py:4) [SF705]"),
             std::string::npos)
       << r.output;
+  EXPECT_EQ(r.output.find("Traceback (most recent call last)"), std::string::npos) << r.output;
+  auto verbose = Run("pipeline run p -v");
+  EXPECT_NE(verbose.output.find("Traceback (most recent call last)"), std::string::npos) << verbose.output;
+  EXPECT_NE(verbose.output.find("in helper"), std::string::npos) << verbose.output;
 }
 
 TEST_F(UdfTest, WrongReturnTypeIsSF706) {

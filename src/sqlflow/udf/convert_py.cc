@@ -1,6 +1,8 @@
 // DuckDB vector <-> Python value conversions (LANGUAGE.md §13.4).
 #include "sqlflow/udf/py_internal.h"  // Python.h first: datetime.h needs it
 
+#include "sqlflow/common/console.h"
+
 #include <datetime.h>
 
 #include <cmath>
@@ -648,24 +650,24 @@ std::string ShortRepr(PyObject* v) {
   return out;
 }
 
-std::string TakeException(std::string* type_name, std::string* where) {
+std::string TakeException(std::string* hint) {
   PyObject *type = nullptr, *value = nullptr, *tb = nullptr;
   PyErr_Fetch(&type, &value, &tb);
   PyErr_NormalizeException(&type, &value, &tb);
   if (value && tb) PyException_SetTraceback(value, tb);
-  std::string name = "Exception", message, at = "?";
+  std::string name = "Exception", message, at = "?", traceback;
   Ref info(value ? PyObject_CallFunctionObjArgs(Helper("exception_info"), value, nullptr) : nullptr);
-  if (info && PyTuple_Check(info.get()) && PyTuple_GET_SIZE(info.get()) == 3) {
+  if (info && PyTuple_Check(info.get()) && PyTuple_GET_SIZE(info.get()) == 4) {
     name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(info.get(), 0));
     message = PyUnicode_AsUTF8(PyTuple_GET_ITEM(info.get(), 1));
     at = PyUnicode_AsUTF8(PyTuple_GET_ITEM(info.get(), 2));
+    traceback = PyUnicode_AsUTF8(PyTuple_GET_ITEM(info.get(), 3));
   }
   PyErr_Clear();
   Py_XDECREF(type);
   Py_XDECREF(value);
   Py_XDECREF(tb);
-  if (type_name) *type_name = name;
-  if (where) *where = at;
+  if (hint) *hint = Console::Get().verbosity() >= Verbosity::kVerbose ? traceback : "";
   return name + ": " + message + " (at " + at + ")";
 }
 

@@ -60,8 +60,9 @@ class VectorWriter {
 bool IsMissing(PyObject* value);
 // repr() of a value, shortened for messages.
 std::string ShortRepr(PyObject* value);
-// Consumes the pending Python exception: "<Type>: <message> (at file:line)".
-std::string TakeException(std::string* type_name = nullptr, std::string* where = nullptr);
+// Consumes the pending Python exception: "<Type>: <message> (at file:line)". With --verbose, `hint` gets the
+// formatted traceback (LANGUAGE.md §7.2 SF705), else it is left empty.
+std::string TakeException(std::string* hint = nullptr);
 
 // Holds the GIL for a scope (from any thread).
 class Gil {

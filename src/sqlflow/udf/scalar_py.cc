@@ -14,7 +14,9 @@ namespace {
 constexpr size_t kMaxArgs = 64;
 
 std::string RaisedMessage(const ScalarBinding& b) {
-  return RecordFailure("SF705", "Python UDF '" + b.name + "' raised " + TakeException());
+  std::string traceback;
+  std::string raised = TakeException(&traceback);
+  return RecordFailure("SF705", "Python UDF '" + b.name + "' raised " + raised, traceback);
 }
 
 std::string BadValueMessage(const ScalarBinding& b, PyObject* value, const VectorWriter& out) {
@@ -217,9 +219,9 @@ std::mutex g_failure_mutex;
 std::optional<Error> g_failure;
 }  // namespace
 
-std::string RecordFailure(const std::string& code, const std::string& message) {
+std::string RecordFailure(const std::string& code, const std::string& message, const std::string& hint) {
   std::lock_guard<std::mutex> lock(g_failure_mutex);
-  if (!g_failure) g_failure = Error(ErrorKind::kDataError, message, code);
+  if (!g_failure) g_failure = Error(ErrorKind::kDataError, message, code, hint);
   return message;
 }
 

@@ -26,6 +26,6 @@ PyObject* FunctionOf(const UdfInfo& udf);
 
 // Records a scalar UDF failure (the first one wins until TakeScalarUdfFailure) and returns the text for
 // DuckDB.
-std::string RecordFailure(const std::string& code, const std::string& message);
+std::string RecordFailure(const std::string& code, const std::string& message, const std::string& hint = "");
 
 }  // namespace sqlflow::udf::py

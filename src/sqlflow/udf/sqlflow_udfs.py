@@ -208,8 +208,10 @@ def discover(root):
 # ------------------------------------------------------------------ calls
 
 def exception_info(e):
-    """(type name, message, 'file:line' of the last frame) of an exception raised by a UDF."""
-    return type(e).__name__, str(e), _last_frame(e.__traceback__, "?")
+    """(type name, message, 'file:line' of the last frame, formatted traceback) of an exception raised by a UDF."""
+    import traceback
+    text = "".join(traceback.format_exception(type(e), e, e.__traceback__)).rstrip()
+    return type(e).__name__, str(e), _last_frame(e.__traceback__, "?"), text
 
 
 def make_series(values, kind, mask):

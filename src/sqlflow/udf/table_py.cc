@@ -238,9 +238,12 @@ void RunTableUdf(engine::Connection& conn, const UdfInfo& udf, const std::string
     {
       PyObject* raw =
           PyObject_CallFunctionObjArgs(udfs.attr("call_table").ptr(), func, frame.ptr(), args.ptr(), nullptr);
-      if (!raw)
-        throw Error(ErrorKind::kDataError, "Python UDF '" + udf.full_name + "' raised " + py::TakeException(),
-                    "SF705");
+      if (!raw) {
+        std::string traceback;
+        std::string raised = py::TakeException(&traceback);
+        throw Error(ErrorKind::kDataError, "Python UDF '" + udf.full_name + "' raised " + raised, "SF705",
+                    traceback);
+      }
       result = pyb::reinterpret_steal<pyb::object>(raw);
     }
     if (!udfs.attr("is_frame")(result).cast<bool>())
@@ -266,8 +269,10 @@ void RunTableUdf(engine::Connection& conn, const UdfInfo& udf, const std::string
     LoadFrame(conn, udf, result, schema, temp_name);
   } catch (pyb::error_already_set& e) {
     e.restore();
-    throw Error(ErrorKind::kDataError, "Python UDF '" + udf.full_name + "' raised " + py::TakeException(),
-                "SF705");
+    std::string traceback;
+    std::string raised = py::TakeException(&traceback);
+    throw Error(ErrorKind::kDataError, "Python UDF '" + udf.full_name + "' raised " + raised, "SF705",
+                traceback);
   }
 }
 
