@@ -146,6 +146,14 @@ PyObject* VectorReader::Get(idx_t row) const {
       auto s = StringAt(data_, row);
       return PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
     }
+    default:
+      return GetOther(row);
+  }
+}
+
+// Decimals, temporal and nested types (the less common, costlier conversions).
+PyObject* VectorReader::GetOther(idx_t row) const {
+  switch (type_) {
     case DUCKDB_TYPE_DECIMAL: {
       __int128 v = 0;
       switch (decimal_internal_) {
@@ -463,19 +471,146 @@ bool VectorWriter::SetViaHelper(idx_t row, PyObject* value) {
   return ok;
 }
 
+bool VectorWriter::SetInteger(idx_t row, PyObject* v) {
+  __int128 x = 0;
+  if (!ToInt128(v, &x)) return false;
+  switch (type_) {
+    case DUCKDB_TYPE_BIGINT:
+      return StoreInt<int64_t>(data_, row, x);
+    case DUCKDB_TYPE_INTEGER:
+      return StoreInt<int32_t>(data_, row, x);
+    case DUCKDB_TYPE_SMALLINT:
+      return StoreInt<int16_t>(data_, row, x);
+    case DUCKDB_TYPE_TINYINT:
+      return StoreInt<int8_t>(data_, row, x);
+    case DUCKDB_TYPE_UBIGINT:
+      return StoreInt<uint64_t>(data_, row, x);
+    case DUCKDB_TYPE_UINTEGER:
+      return StoreInt<uint32_t>(data_, row, x);
+    case DUCKDB_TYPE_USMALLINT:
+      return StoreInt<uint16_t>(data_, row, x);
+    case DUCKDB_TYPE_UTINYINT:
+      return StoreInt<uint8_t>(data_, row, x);
+    default:
+      static_cast<duckdb_hugeint*>(data_)[row] =
+          duckdb_hugeint{static_cast<uint64_t>(x), static_cast<int64_t>(x >> 64)};
+      return true;
+  }
+}
+
+bool VectorWriter::SetFloat(idx_t row, PyObject* v) {
+  double d = 0;
+  if (!ToDouble(v, &d)) return false;
+  if (std::isnan(d)) {
+    SetNull(row);
+    return true;
+  }
+  if (type_ == DUCKDB_TYPE_DOUBLE)
+    static_cast<double*>(data_)[row] = d;
+  else
+    static_cast<float*>(data_)[row] = static_cast<float>(d);
+  return true;
+}
+
+// bool, numbers and objects with __bool__ by truth value; strings by the engine's spellings.
+bool VectorWriter::SetBoolean(idx_t row, PyObject* v) {
+  bool* out = static_cast<bool*>(data_) + row;
+  if (PyBool_Check(v)) {
+    *out = v == Py_True;
+    return true;
+  }
+  if (PyUnicode_Check(v)) {
+    const char* utf8 = PyUnicode_AsUTF8(v);
+    if (!utf8) {
+      PyErr_Clear();
+      return false;
+    }
+    std::string text = utf8;
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text == "true" || text == "t" || text == "1" || text == "yes")
+      *out = true;
+    else if (text == "false" || text == "f" || text == "0" || text == "no")
+      *out = false;
+    else
+      return false;
+    return true;
+  }
+  if (!PyLong_Check(v) && !PyFloat_Check(v) && !PyObject_HasAttrString(v, "__bool__")) return false;
+  int truth = PyObject_IsTrue(v);
+  if (truth < 0) {
+    PyErr_Clear();
+    return false;
+  }
+  *out = truth != 0;
+  return true;
+}
+
+// VARCHAR takes str() of anything but bytes; BLOB takes bytes-like objects and str (UTF-8).
+bool VectorWriter::SetString(idx_t row, PyObject* v) {
+  Ref owned;
+  const char* data = nullptr;
+  Py_ssize_t len = 0;
+  if (type_ == DUCKDB_TYPE_VARCHAR) {
+    if (PyBytes_Check(v) || PyByteArray_Check(v)) return false;
+    if (!PyUnicode_Check(v)) {
+      owned = Ref(PyObject_Str(v));
+      v = owned.get();
+    }
+    data = v ? PyUnicode_AsUTF8AndSize(v, &len) : nullptr;
+  } else {
+    if (PyUnicode_Check(v))
+      owned = Ref(PyUnicode_AsUTF8String(v));
+    else if (PyByteArray_Check(v) || PyMemoryView_Check(v))
+      owned = Ref(PyBytes_FromObject(v));
+    else if (PyBytes_Check(v))
+      owned = Ref((Py_INCREF(v), v));
+    char* buffer = nullptr;
+    if (owned && PyBytes_AsStringAndSize(owned.get(), &buffer, &len) == 0) data = buffer;
+  }
+  if (!data) {
+    PyErr_Clear();
+    return false;
+  }
+  duckdb_vector_assign_string_element_len(vector_, row, data, static_cast<idx_t>(len));
+  return true;
+}
+
+bool VectorWriter::SetList(idx_t row, PyObject* v) {
+  if (PyUnicode_Check(v) || PyBytes_Check(v) || PyDict_Check(v)) return false;
+  Ref seq(PySequence_Fast(v, "not a sequence"));
+  if (!seq) {
+    PyErr_Clear();
+    return false;
+  }
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
+  idx_t offset = duckdb_list_vector_get_size(vector_);
+  if (duckdb_list_vector_reserve(vector_, offset + static_cast<idx_t>(n)) != DuckDBSuccess) return false;
+  VectorWriter child;
+  child.Init(duckdb_list_vector_get_child(vector_));
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* item = PySequence_Fast_GET_ITEM(seq.get(), i);
+    idx_t at = offset + static_cast<idx_t>(i);
+    if (IsMissing(item))
+      child.SetNull(at);
+    else if (!child.Set(at, item))
+      return false;
+  }
+  duckdb_list_vector_set_size(vector_, offset + static_cast<idx_t>(n));
+  static_cast<duckdb_list_entry*>(data_)[row] = duckdb_list_entry{offset, static_cast<uint64_t>(n)};
+  return true;
+}
+
 bool VectorWriter::Set(idx_t row, PyObject* v) {
   switch (type_) {
     case DUCKDB_TYPE_BIGINT:
-      if (PyLong_CheckExact(v)) {
+      if (PyLong_CheckExact(v)) {  // the hot path of row-at-a-time UDFs
         int overflow = 0;
         long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
-        if (!overflow) {
-          static_cast<int64_t*>(data_)[row] = x;
-          return true;
-        }
-        return false;
+        if (overflow) return false;
+        static_cast<int64_t*>(data_)[row] = x;
+        return true;
       }
-      [[fallthrough]];
+      return SetInteger(row, v);
     case DUCKDB_TYPE_INTEGER:
     case DUCKDB_TYPE_SMALLINT:
     case DUCKDB_TYPE_TINYINT:
@@ -483,126 +618,18 @@ bool VectorWriter::Set(idx_t row, PyObject* v) {
     case DUCKDB_TYPE_UINTEGER:
     case DUCKDB_TYPE_USMALLINT:
     case DUCKDB_TYPE_UTINYINT:
-    case DUCKDB_TYPE_HUGEINT: {
-      __int128 x = 0;
-      if (!ToInt128(v, &x)) return false;
-      switch (type_) {
-        case DUCKDB_TYPE_BIGINT:
-          return StoreInt<int64_t>(data_, row, x);
-        case DUCKDB_TYPE_INTEGER:
-          return StoreInt<int32_t>(data_, row, x);
-        case DUCKDB_TYPE_SMALLINT:
-          return StoreInt<int16_t>(data_, row, x);
-        case DUCKDB_TYPE_TINYINT:
-          return StoreInt<int8_t>(data_, row, x);
-        case DUCKDB_TYPE_UBIGINT:
-          return StoreInt<uint64_t>(data_, row, x);
-        case DUCKDB_TYPE_UINTEGER:
-          return StoreInt<uint32_t>(data_, row, x);
-        case DUCKDB_TYPE_USMALLINT:
-          return StoreInt<uint16_t>(data_, row, x);
-        case DUCKDB_TYPE_UTINYINT:
-          return StoreInt<uint8_t>(data_, row, x);
-        default:
-          static_cast<duckdb_hugeint*>(data_)[row] =
-              duckdb_hugeint{static_cast<uint64_t>(x), static_cast<int64_t>(x >> 64)};
-          return true;
-      }
-    }
+    case DUCKDB_TYPE_HUGEINT:
+      return SetInteger(row, v);
     case DUCKDB_TYPE_DOUBLE:
-    case DUCKDB_TYPE_FLOAT: {
-      double d = 0;
-      if (!ToDouble(v, &d)) return false;
-      if (std::isnan(d)) {
-        SetNull(row);
-        return true;
-      }
-      if (type_ == DUCKDB_TYPE_DOUBLE)
-        static_cast<double*>(data_)[row] = d;
-      else
-        static_cast<float*>(data_)[row] = static_cast<float>(d);
-      return true;
-    }
-    case DUCKDB_TYPE_BOOLEAN: {
-      if (PyBool_Check(v)) {
-        static_cast<bool*>(data_)[row] = v == Py_True;
-        return true;
-      }
-      if (PyLong_Check(v) || PyFloat_Check(v) || PyObject_HasAttrString(v, "__bool__")) {
-        if (PyUnicode_Check(v)) break;
-        int truth = PyObject_IsTrue(v);
-        if (truth < 0) {
-          PyErr_Clear();
-          return false;
-        }
-        static_cast<bool*>(data_)[row] = truth != 0;
-        return true;
-      }
-      if (PyUnicode_Check(v)) break;
-      return false;
-    }
-    case DUCKDB_TYPE_VARCHAR: {
-      Ref text;
-      PyObject* s = v;
-      if (!PyUnicode_Check(v)) {
-        if (PyBytes_Check(v) || PyByteArray_Check(v)) return false;
-        text = Ref(PyObject_Str(v));
-        s = text.get();
-        if (!s) {
-          PyErr_Clear();
-          return false;
-        }
-      }
-      Py_ssize_t len = 0;
-      const char* utf8 = PyUnicode_AsUTF8AndSize(s, &len);
-      if (!utf8) {
-        PyErr_Clear();
-        return false;
-      }
-      duckdb_vector_assign_string_element_len(vector_, row, utf8, static_cast<idx_t>(len));
-      return true;
-    }
-    case DUCKDB_TYPE_BLOB: {
-      char* buffer = nullptr;
-      Py_ssize_t len = 0;
-      Ref bytes;
-      if (PyUnicode_Check(v))
-        bytes = Ref(PyUnicode_AsUTF8String(v));
-      else if (PyByteArray_Check(v) || PyMemoryView_Check(v))
-        bytes = Ref(PyBytes_FromObject(v));
-      else if (PyBytes_Check(v))
-        bytes = Ref((Py_INCREF(v), v));
-      if (!bytes || PyBytes_AsStringAndSize(bytes.get(), &buffer, &len) != 0) {
-        PyErr_Clear();
-        return false;
-      }
-      duckdb_vector_assign_string_element_len(vector_, row, buffer, static_cast<idx_t>(len));
-      return true;
-    }
-    case DUCKDB_TYPE_LIST: {
-      if (PyUnicode_Check(v) || PyBytes_Check(v) || PyDict_Check(v)) return false;
-      Ref seq(PySequence_Fast(v, "not a sequence"));
-      if (!seq) {
-        PyErr_Clear();
-        return false;
-      }
-      Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.get());
-      idx_t offset = duckdb_list_vector_get_size(vector_);
-      if (duckdb_list_vector_reserve(vector_, offset + static_cast<idx_t>(n)) != DuckDBSuccess) return false;
-      VectorWriter child;
-      child.Init(duckdb_list_vector_get_child(vector_));
-      for (Py_ssize_t i = 0; i < n; ++i) {
-        PyObject* item = PySequence_Fast_GET_ITEM(seq.get(), i);
-        idx_t at = offset + static_cast<idx_t>(i);
-        if (IsMissing(item))
-          child.SetNull(at);
-        else if (!child.Set(at, item))
-          return false;
-      }
-      duckdb_list_vector_set_size(vector_, offset + static_cast<idx_t>(n));
-      static_cast<duckdb_list_entry*>(data_)[row] = duckdb_list_entry{offset, static_cast<uint64_t>(n)};
-      return true;
-    }
+    case DUCKDB_TYPE_FLOAT:
+      return SetFloat(row, v);
+    case DUCKDB_TYPE_BOOLEAN:
+      return SetBoolean(row, v);
+    case DUCKDB_TYPE_VARCHAR:
+    case DUCKDB_TYPE_BLOB:
+      return SetString(row, v);
+    case DUCKDB_TYPE_LIST:
+      return SetList(row, v);
     case DUCKDB_TYPE_DATE:
     case DUCKDB_TYPE_TIME:
     case DUCKDB_TYPE_INTERVAL:
@@ -616,16 +643,6 @@ bool VectorWriter::Set(idx_t row, PyObject* v) {
     default:
       return false;
   }
-  // Strings for BOOLEAN: the engine's spellings.
-  std::string text = PyUnicode_AsUTF8(v);
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (text == "true" || text == "t" || text == "1" || text == "yes")
-    static_cast<bool*>(data_)[row] = true;
-  else if (text == "false" || text == "f" || text == "0" || text == "no")
-    static_cast<bool*>(data_)[row] = false;
-  else
-    return false;
-  return true;
 }
 
 bool IsMissing(PyObject* v) {

@@ -25,6 +25,7 @@ class VectorReader {
   PyObject* Get(idx_t row) const;
 
  private:
+  PyObject* GetOther(idx_t row) const;
   duckdb_vector vector_ = nullptr;
   duckdb_type type_ = DUCKDB_TYPE_INVALID;
   duckdb_type decimal_internal_ = DUCKDB_TYPE_INVALID;
@@ -47,7 +48,12 @@ class VectorWriter {
   std::string TypeName() const;
 
  private:
-  bool SetViaHelper(idx_t row, PyObject* value);
+  bool SetInteger(idx_t row, PyObject* value);
+  bool SetFloat(idx_t row, PyObject* value);
+  bool SetBoolean(idx_t row, PyObject* value);
+  bool SetString(idx_t row, PyObject* value);
+  bool SetList(idx_t row, PyObject* value);
+  bool SetViaHelper(idx_t row, PyObject* value);  // date, time, interval, decimal, timestamps
   duckdb_vector vector_ = nullptr;
   duckdb_type type_ = DUCKDB_TYPE_INVALID;
   duckdb_type decimal_internal_ = DUCKDB_TYPE_INVALID;
