@@ -21,7 +21,7 @@ APT_PACKAGES=(cmake g++ make ninja-build ccache pkg-config
   libcurl4-openssl-dev libssl-dev libpq-dev zlib1g-dev libzstd-dev
   libgtest-dev libgmock-dev python3 curl
   libpython3-dev pybind11-dev python3-numpy python3-pandas)
-TEST_PACKAGES=(postgresql libcpp-httplib-dev)
+TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl)  # openssl: test certificates (net, TLS)
 
 mode="all"
 [[ "${1:-}" == "--runtime" ]] && mode="runtime"

@@ -17,19 +17,7 @@ using Json = nlohmann::ordered_json;
 
 // ---- google_sheets ----
 
-ResilienceDefaults SheetsResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 5;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 64;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 1.0;
-  d.rate_limit_burst = 10;
-  d.timeout_seconds = 30;
-  return d;
-}
+ResilienceDefaults SheetsResilience() { return ResilienceDefaultsOf("google_sheets"); }
 
 void ValidateSheets(const Json& canonical, std::vector<ParamIssue>& issues) {
   const std::string prefix = "GOOGLE_SHEETS connector: ";

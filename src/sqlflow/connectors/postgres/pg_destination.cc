@@ -528,7 +528,7 @@ class PostgresDestination : public Destination {
       Writer writer(ctx_, options_, request, input, target, columns, keys);
       try {
         WriteResult result = writer.Run();
-        ctx_.breaker().RecordSuccess();
+        ctx_.RecordSuccess();
         if (!writer.strategy().empty()) result.detail += " (" + writer.strategy() + ")";
         return result;
       } catch (const PgError& error) {

@@ -18,12 +18,11 @@ using Json = nlohmann::ordered_json;
 // ---- postgres ----
 
 ResilienceDefaults PostgresResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 2;
-  d.retry_delay = 0.5;
-  d.retry_max_delay = 10;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
+  ResilienceDefaults d = ResilienceDefaultsOf("postgres");
+  d.max_throttle_retries.reset();  // no throttling, no bucket, statement time limit is query_timeout_seconds
+  d.requests_per_second.reset();
+  d.rate_limit_burst.reset();
+  d.timeout_seconds.reset();
   d.include_connect_timeout = false;
   return d;
 }

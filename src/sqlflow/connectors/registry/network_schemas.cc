@@ -21,15 +21,8 @@ using Json = nlohmann::ordered_json;
 // ---- s3 ----
 
 ResilienceDefaults S3Resilience() {
-  ResilienceDefaults d;
-  d.max_retries = 4;
-  d.retry_delay = 0.2;
-  d.retry_max_delay = 20;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 0;
-  d.timeout_seconds = 60;
+  ResilienceDefaults d = ResilienceDefaultsOf("s3");
+  d.rate_limit_burst.reset();
   return d;
 }
 
@@ -130,17 +123,7 @@ void ValidateS3Common(const Json& canonical, std::vector<ParamIssue>& issues) {
 // ---- rest ----
 
 ResilienceDefaults RestResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 3;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 30;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 0;
-  d.rate_limit_burst = 10;
-  d.timeout_seconds = 30;
-  return d;
+  return ResilienceDefaultsOf("rest");
 }
 
 std::vector<ParamSpec> RestAuthParams() {

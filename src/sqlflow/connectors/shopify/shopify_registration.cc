@@ -17,19 +17,7 @@ using Json = nlohmann::ordered_json;
 
 // ---- shopify ----
 
-ResilienceDefaults ShopifyResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 5;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 30;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 20;
-  d.requests_per_second = 2.0;
-  d.rate_limit_burst = 40;
-  d.timeout_seconds = 30;
-  return d;
-}
+ResilienceDefaults ShopifyResilience() { return ResilienceDefaultsOf("shopify"); }
 
 const std::vector<std::string>& ShopifyObjects() {
   static const std::vector<std::string> objects = {
