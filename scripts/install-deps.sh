@@ -19,7 +19,8 @@ HDR_TGZ_SHA="5bb967dcbcd517670ba5f169f238fb9d6787e53752c60ebe24386169d76941ed"
 APT_PACKAGES=(cmake g++ make ninja-build ccache pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libpq-dev zlib1g-dev libzstd-dev libsimdjson-dev
-  libgtest-dev libgmock-dev python3 curl)
+  libgtest-dev libgmock-dev python3 curl
+  libpython3-dev pybind11-dev python3-numpy python3-pandas)
 TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl python3-botocore)  # openssl: test certificates (net, TLS)
 
 mode="all"

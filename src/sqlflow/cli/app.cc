@@ -241,7 +241,8 @@ int RunApp(int argc, char** argv) {
   if (c_describe->parsed()) return ConnectDescribe(global, connect_name, describe_format);
   if (c_test->parsed()) return ConnectTest(global, connect_name, connect_profile);
   if (init->parsed()) return Init(global, init_dir, init_minimal, init_force);
-  if (u_list->parsed() || u_info->parsed()) return UdfUnavailable(global);
+  if (u_list->parsed()) return UdfList(global, connect_json);
+  if (u_info->parsed()) return UdfInfo(global, connect_name);
 
   // A group without its subcommand, or no command at all: usage on stderr, exit 2.
   for (auto* group : {pipeline, profiles, connect, udf}) {

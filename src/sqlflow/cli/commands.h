@@ -40,7 +40,9 @@ int ConnectTest(const GlobalOptions& global, const std::string& name, const std:
 
 int Init(const GlobalOptions& global, const std::string& dir, bool minimal, bool force);
 
-int UdfUnavailable(const GlobalOptions& global);
+// udf_commands.cc
+int UdfList(const GlobalOptions& global, bool json);
+int UdfInfo(const GlobalOptions& global, const std::string& name);
 
 // Prints diagnostics (stderr) followed by the count line; returns 2 when there are errors, else 0.
 int ReportDiagnostics(Diagnostics& diagnostics, SourceCache& sources);

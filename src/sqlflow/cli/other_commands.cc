@@ -237,13 +237,4 @@ int Init(const GlobalOptions&, const std::string& dir, bool minimal, bool force)
   return 0;
 }
 
-int UdfUnavailable(const GlobalOptions&) {
-  Diagnostics diagnostics;
-  diagnostics.Error("SF702", "Python UDFs are not available: this build of sqlflow has no embedded Python")
-      .hints.push_back("Python UDF support is planned; pipelines that do not call UDFs are unaffected");
-  SourceCache sources;
-  ReportDiagnostics(diagnostics, sources);
-  return 1;
-}
-
 }  // namespace sqlflow::cli

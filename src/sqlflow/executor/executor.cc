@@ -17,6 +17,8 @@
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/executor/step_context.h"
+#include "sqlflow/udf/table_calls.h"
+#include "sqlflow/udf/udf.h"
 
 namespace fs = std::filesystem;
 
@@ -211,9 +213,17 @@ void PrintEngineSettings(engine::Connection& conn) {
     Console::Get().Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
 }
 
+// The SQL text of a step that has one (what table-UDF calls are rewritten in).
+std::string* StepSql(planner::Step& step) {
+  if (auto* t = std::get_if<planner::TransformDetail>(&step.detail)) return &t->sql;
+  if (auto* e = std::get_if<planner::ExportDetail>(&step.detail)) return &e->sql;
+  if (auto* s = std::get_if<planner::SqlDetail>(&step.detail)) return &s->sql;
+  return nullptr;
+}
+
 // Runs one step in its own transaction (SQL steps that cannot run in one, e.g. ATTACH, run without) and
 // rolls it back on any failure. Returns the failure, mapped to Cancelled when the run's token fired.
-std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome) {
+std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome, udf::TableUdfScope& table_udfs) {
   Console& console = Console::Get();
   engine::Connection& conn = ctx.conn;
   const planner::Step& step = ctx.step;
@@ -226,6 +236,7 @@ std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome
       conn.Execute("BEGIN TRANSACTION");
       in_transaction = true;
     }
+    table_udfs.Apply();  // table-UDF calls run inside the step's transaction (§13.5)
     if (sql) console.Verbose("SQL for " + step.id + ":\n" + sql->sql + "\n");
     if (const auto* t = std::get_if<planner::TransformDetail>(&step.detail))
       console.Verbose("SQL for " + step.id + ":\n" + t->sql + "\n");
@@ -250,6 +261,8 @@ std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome
     } catch (...) {
     }
   }
+  if (failure)  // a scalar Python UDF failed inside the query: its typed error (SF705 / SF706) replaces DuckDB's
+    if (auto udf_failure = udf::TakeScalarUdfFailure()) failure = std::move(udf_failure);
   if (failure && (ctx.cancel.IsCancelled() || failure->kind() == ErrorKind::kCancelled))
     failure = Error(ErrorKind::kCancelled, "interrupted", "SF615");
   return failure;
@@ -349,6 +362,7 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
     db = engine::Database::Open(EngineOptionsOf(plan.engine));
     conn = std::make_unique<engine::Connection>(*db);
     EnsureStateTable(*conn);
+    udf::RegisterScalarUdfs(*conn);  // no-op unless compilation started Python (§13.1)
   } catch (const Error& e) {
     Diagnostic d{Severity::kError, RuntimeCode(e), e.what(), {}, {}, {}};
     if (!e.hint().empty()) d.hints.push_back(e.hint());
@@ -366,7 +380,9 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
                         step.target.value_or("-");
     std::atomic<int64_t> progress_rows{0};
     std::vector<Diagnostic> warnings;
-    StepContext ctx{*conn, plan, step, options, temp_dir, progress_rows, warnings, static_cast<int>(i), cancel};
+    planner::Step prepared = step;  // its SQL gets the table-UDF results' names (§13.5)
+    udf::TableUdfScope table_udfs(*conn, static_cast<int>(i), StepSql(prepared));
+    StepContext ctx{*conn, plan, prepared, options, temp_dir, progress_rows, warnings, static_cast<int>(i), cancel};
     auto step_start = Clock::now();
     StepOutcome outcome;
     std::optional<Error> failure;
@@ -374,7 +390,7 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
       ProgressWatcher watcher(*conn, label, progress_rows);
       engine::Connection* step_conn = conn.get();
       CancelRegistration interrupt_engine(&cancel, [step_conn] { step_conn->Interrupt(); });
-      failure = RunStepInTransaction(ctx, outcome);
+      failure = RunStepInTransaction(ctx, outcome, table_udfs);
     }
     records[i].seconds = Seconds(step_start);
     records[i].status = failure ? "FAILED" : "ok";

@@ -12,6 +12,7 @@
 #include "sqlflow/parser/parser.h"
 #include "sqlflow/planner/cross_statement.h"
 #include "sqlflow/planner/sql_analysis.h"
+#include "sqlflow/planner/udf_rules.h"
 #include "sqlflow/variables/condition.h"
 #include "sqlflow/variables/substitute.h"
 
@@ -152,6 +153,13 @@ bool IsTsvPath(const std::string& path) {
   return EndsWith(lower, ".tsv") || EndsWith(lower, ".tsv.gz") || EndsWith(lower, ".tsv.zst");
 }
 
+// Offset of a statement's query in its substituted text (the positions UDF diagnostics point at).
+size_t QueryOffset(const parser::Statement& statement) {
+  if (const auto* c = std::get_if<parser::CreateStmt>(&statement)) return c->query_offset;
+  if (const auto* e = std::get_if<parser::ExportStmt>(&statement)) return e->query_offset;
+  return 0;
+}
+
 struct ActiveStatement {
   parser::Statement statement;
   variables::SubstitutedText text;
@@ -244,6 +252,9 @@ std::optional<Plan> Compiler::Run() {
     BuildStep(active);
     AddVariableNotes(active.text, first_new);
   }
+  ApplyUdfRules(request_.project_root, plan_.steps, [this](size_t i, size_t at, size_t length) {
+    return step_statements_[i]->text.Pos(QueryOffset(step_statements_[i]->statement) + at, length);
+  }, diagnostics_);
   // Cross-statement analysis needs the complete active path: it is skipped when a condition could not be
   // evaluated (§5.3) or a statement could not be delimited or parsed (it would only report follow-on errors).
   if (!condition_failed_ && !structural_errors && !statement_failed_) CrossStatementAnalysis();
