@@ -181,13 +181,48 @@ TEST_F(CsvTest, IgnoreErrorsStoresRejects) {
                         {"ignore_errors", true},
                         {"max_rejected_rows", 5},
                         {"column_types", {{"v", "INTEGER"}}}});
-  EXPECT_TRUE(scan.collect_rejects);
-  EXPECT_EQ(scan.max_rejected_rows, 5);
-  ASSERT_FALSE(scan.rejects_table.empty());
-  RunScan(conn_, scan, "t");
+  auto* hooks = dynamic_cast<CsvScanHooks*>(scan.hooks.get());
+  ASSERT_NE(hooks, nullptr);
+  ASSERT_FALSE(hooks->rejects_table().empty());
+  EXPECT_NE(scan.table_function.find("rejects_table = '" + hooks->rejects_table() + "'"), std::string::npos);
+  auto warnings = RunScan(conn_, scan, "t");
   EXPECT_EQ(Rows(conn_, "SELECT * FROM t"), (std::vector<std::string>{"1|2", "3|4"}));
-  EXPECT_EQ(Rows(conn_, "SELECT line, column_name, csv_line FROM " + scan.rejects_table),
-            std::vector<std::string>{"3|v|2,x"});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "W605");
+  EXPECT_EQ(warnings[0].message,
+            "CSV source 'src': 1 row(s) rejected and skipped (ignore_errors); first rejects:\n"
+            "  line 3, column v, CAST: 2,x");
+  // The hooks dropped the temp tables.
+  EXPECT_THROW(conn_.Query("SELECT * FROM " + hooks->rejects_table()), Error);
+}
+
+TEST_F(CsvTest, MoreRejectsThanAllowedFailTheScan) {
+  WriteFile("bad.csv", "id,v\n1,x\n2,y\n3,4\n");
+  FileScan scan = Scan({{"path", "bad.csv"},
+                        {"ignore_errors", true},
+                        {"max_rejected_rows", 1},
+                        {"column_types", {{"v", "INTEGER"}}}});
+  try {
+    RunScan(conn_, scan, "t");
+    FAIL() << "expected max_rejected_rows to fail the scan";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kDataError);
+    EXPECT_TRUE(
+        StartsWith(error.what(), "CSV source 'src': 2 rows were rejected, more than max_rejected_rows (1)"))
+        << error.what();
+  }
+}
+
+TEST_F(CsvTest, ScanErrorsNameTheSourceAndFile) {
+  WriteFile("bad.csv", "id,v\n1,2\n2,x\n");
+  FileScan scan = Scan({{"path", "bad.csv"}, {"column_types", {{"v", "INTEGER"}}}});
+  try {
+    RunScan(conn_, scan, "t");
+    FAIL() << "expected a conversion error";
+  } catch (const Error& error) {
+    EXPECT_TRUE(StartsWith(error.what(), "CSV source 'src': bad.csv: ")) << error.what();
+    EXPECT_NE(std::string(error.what()).find("Line: 3"), std::string::npos) << error.what();
+  }
 }
 
 TEST_F(CsvTest, IgnoreErrorsWithSeveralFilesUnionsPerFileScans) {
@@ -195,9 +230,10 @@ TEST_F(CsvTest, IgnoreErrorsWithSeveralFilesUnionsPerFileScans) {
   WriteFile("in/b.csv", "v,w\n3,4\ny,5\n");
   FileScan scan = Scan({{"path", "in/*.csv"}, {"ignore_errors", true}, {"column_types", {{"v", "INTEGER"}}}});
   EXPECT_TRUE(StartsWith(scan.table_function, "(SELECT * FROM read_csv(['in/a.csv']")) << scan.table_function;
-  RunScan(conn_, scan, "t");
+  auto warnings = RunScan(conn_, scan, "t");
   EXPECT_EQ(Rows(conn_, "SELECT * FROM t ORDER BY v"), (std::vector<std::string>{"1|2|NULL", "NULL|3|4"}));
-  EXPECT_EQ(Rows(conn_, "SELECT count(*) FROM " + scan.rejects_table), std::vector<std::string>{"2"});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(StartsWith(warnings[0].message, "CSV source 'src': 2 row(s) rejected")) << warnings[0].message;
 }
 
 TEST_F(CsvTest, SchemaDiscoverAndConnectionTest) {

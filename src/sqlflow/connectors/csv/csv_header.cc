@@ -94,26 +94,60 @@ std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, i
   return fields;
 }
 
-std::optional<CsvShape> InspectCsvText(const std::string& text, bool whole, int64_t line_offset,
-                                       const CsvDialect& dialect) {
+CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset, const CsvDialect& dialect) {
   CsvShape shape;
   std::vector<std::string> fields;
   size_t pos = 0;
   int64_t record = 0;
   while (pos < text.size()) {
     size_t next = ParseRecord(text, pos, dialect, whole, fields);
-    if (next == std::string::npos) break;
+    if (next == std::string::npos) {
+      if (record == 0) {
+        shape.first_record = fields;
+        shape.first_record_complete = false;
+      }
+      break;
+    }
     pos = next;
     const bool blank = fields.size() == 1 && fields.front().empty();
+    const auto width = static_cast<int64_t>(fields.size());
     if (record == 0) {
-      shape.header_fields = static_cast<int64_t>(fields.size());
-    } else if (!blank && static_cast<int64_t>(fields.size()) > shape.widest_fields) {
-      shape.widest_fields = static_cast<int64_t>(fields.size());
-      shape.widest_line = record + 1 + line_offset;
+      shape.first_record = fields;
+    } else if (!blank) {
+      if (shape.width_count[width]++ == 0) shape.width_first_line[width] = record + 1 + line_offset;
     }
     ++record;
   }
+  // Raw lines, whatever the quotes say: a broken quote must not hide them.
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) ++shape.nonblank_lines;
+    start = end + 1;
+  }
   return shape;
+}
+
+int64_t CsvShape::ModalWidth(bool with_first) const {
+  std::map<int64_t, int64_t> counts = width_count;
+  if (with_first && first_record_complete && !first_record.empty())
+    ++counts[static_cast<int64_t>(first_record.size())];
+  int64_t best = 0, best_count = 0;
+  for (const auto& [width, count] : counts) {
+    if (count >= best_count) best = width, best_count = count;
+  }
+  return best;
+}
+
+std::pair<int64_t, int64_t> CsvShape::WiderThan(int64_t width) const {
+  int64_t count = 0, line = 0;
+  for (auto it = width_count.upper_bound(width); it != width_count.end(); ++it) {
+    count += it->second;
+    const int64_t first = width_first_line.at(it->first);
+    if (line == 0 || first < line) line = first;
+  }
+  return {count, line};
 }
 
 std::optional<CsvShape> InspectCsv(const std::string& path, int64_t skip_rows, const CsvDialect& dialect) {
