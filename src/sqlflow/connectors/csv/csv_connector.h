@@ -56,6 +56,8 @@ std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, i
 struct CsvShape {
   std::vector<std::string> first_record;        // the header, when there is one
   bool first_record_complete = true;            // false: its quote never closes (it swallows the rest)
+  bool first_record_multiline = false;          // a quoted field of the first record runs over a line break
+  std::string first_line;                       // the first raw line
   std::map<int64_t, int64_t> width_count;       // fields -> records (after the first) with that many
   std::map<int64_t, int64_t> width_first_line;  // fields -> the first such record's line
   int64_t nonblank_lines = 0;                   // raw lines holding something (quotes ignored)

@@ -20,6 +20,7 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
   fields.clear();
   std::string current;
   bool in_quotes = false;
+  bool field_start = true;
   const std::string& quote = dialect.quote;
   const std::string& escape = dialect.escape;
   while (pos < text.size()) {
@@ -40,12 +41,15 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
       }
       continue;
     }
-    if (At(text, pos, quote)) {
+    // A quote opens a quoted value only at the start of a field; elsewhere it is data (as DuckDB reads it).
+    if (field_start && At(text, pos, quote)) {
       in_quotes = true;
+      field_start = false;
       pos += quote.size();
     } else if (At(text, pos, dialect.delimiter)) {
       fields.push_back(std::move(current));
       current.clear();
+      field_start = true;
       pos += dialect.delimiter.size();
     } else if (text[pos] == '\n' || text[pos] == '\r') {
       if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
@@ -53,6 +57,7 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
       return pos + 1;
     } else {
       current += text[pos++];
+      field_start = false;
     }
   }
   if (in_quotes || !complete_at_end) return std::string::npos;
@@ -105,8 +110,19 @@ CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset
       if (record == 0) {
         shape.first_record = fields;
         shape.first_record_complete = false;
+        shape.first_record_multiline = true;
+        shape.first_line = text.substr(0, text.find_first_of("\r\n"));
       }
       break;
+    }
+    if (record == 0) {
+      // Does the first record end on the first line? A header whose quote runs on has swallowed rows.
+      size_t eol = text.find_first_of("\r\n");
+      if (eol != std::string::npos) {
+        shape.first_line = text.substr(0, eol);
+        size_t eol_end = eol + (text[eol] == '\r' && eol + 1 < text.size() && text[eol + 1] == '\n' ? 2 : 1);
+        shape.first_record_multiline = next > eol_end;
+      }
     }
     pos = next;
     const bool blank = fields.size() == 1 && fields.front().empty();

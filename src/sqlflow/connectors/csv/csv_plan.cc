@@ -123,6 +123,20 @@ CsvPin MakePin(const CsvReadOptions& o, const std::string& file, const std::vect
   return pin;
 }
 
+std::vector<std::string> SplitRawLine(const std::string& line, const CsvDialect& dialect) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (true) {
+    const size_t end = line.find(dialect.delimiter, start);
+    std::string field = line.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    field.erase(std::remove(field.begin(), field.end(), dialect.quote[0]), field.end());
+    fields.push_back(field);
+    if (end == std::string::npos) break;
+    start = end + dialect.delimiter.size();
+  }
+  return fields;
+}
+
 // What one file needs: pinned columns (with these names and width) or DuckDB's detection.
 struct FileDecision {
   bool pin = false;
@@ -157,16 +171,35 @@ FileDecision Decide(const CsvReadOptions& o, const std::optional<CsvShape>& shap
     return d;
   }
   const bool strict = o.strict_mode && !o.ignore_errors;
+  const std::string header_line = "the header (line " + std::to_string(o.skip_rows + 1) + ")";
+  const std::string header_hint =
+      "fix the header's quoting, or set quote to a character the file does not use";
   if (o.has_header && !shape->first_record_complete && strict)
     throw Error(ErrorKind::kDataError,
-                prefix + "the header (line " + std::to_string(o.skip_rows + 1) +
-                    ") opens a quote that is never closed, so the whole file would be read as its header",
-                "", "fix the header's quoting, or set quote to a character the file does not use");
-  const int64_t first_width = static_cast<int64_t>(shape->first_record.size());
+                prefix + header_line +
+                    " opens a quote that is never closed, so the whole file would be read as its header",
+                "", header_hint);
+  if (o.has_header && shape->first_record_multiline && strict)
+    throw Error(
+        ErrorKind::kDataError,
+        prefix + header_line +
+            " opens a quote that runs over the next lines, so they would be read as part of the header",
+        "", header_hint);
+  const bool broken_header = o.has_header && shape->first_record_multiline && shape->first_record_complete;
+  // A broken header in a lenient read: its names are the first line split at the delimiter, quotes dropped.
+  std::vector<std::string> header =
+      broken_header ? SplitRawLine(shape->first_line, o.dialect) : shape->first_record;
+  const int64_t first_width = static_cast<int64_t>(header.size());
   int64_t width = !d.names.empty() ? static_cast<int64_t>(d.names.size())
                   : o.has_header   ? first_width
                                    : shape->ModalWidth(true);
-  if (d.names.empty() && o.has_header) d.names = shape->first_record;
+  if (d.names.empty() && o.has_header) d.names = header;
+  if (broken_header) {
+    d.pin = true;
+    warnings.push_back(
+        prefix + header_line +
+        " opens a quote that runs over the next lines; the rows up to its closing quote are lost");
+  }
   if (!o.has_header) d.pin = true;  // the sample must not set the width
   auto [wider, line] = shape->WiderThan(width);
   int64_t widest = shape->width_count.empty() ? 0 : shape->width_count.rbegin()->first;
