@@ -9,6 +9,8 @@
 // the file (an unbalanced quote in the sample) is no reason to fail either: the columns are then pinned as
 // VARCHAR and the reader reports the bad rows itself (with their line numbers) or skips them.
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
@@ -18,6 +20,21 @@ namespace sqlflow::connectors {
 namespace {
 
 constexpr int64_t kInspectLines = 20000;
+
+// The probes below (sniff_csv, a bind of read_csv, a line read) may fail, and a failed statement aborts the
+// transaction it runs in: the step's connection is inside the step's transaction, so they run on a
+// connection of a small private in-memory database instead (they read only the local files).
+engine::Database& ProbeDatabase() {
+  static std::once_flag once;
+  static std::unique_ptr<engine::Database> database;
+  std::call_once(once, [] {
+    engine::EngineOptions options;
+    options.threads = 1;
+    options.memory_limit = "256MB";
+    database = engine::Database::Open(options);
+  });
+  return *database;
+}
 
 // The first part of a file, parsed with the dialect: read directly (uncompressed UTF-8) or through DuckDB,
 // which decompresses and transcodes (one VARCHAR per line).
@@ -247,6 +264,9 @@ CsvReadPlan PlanCsvRead(const CsvReadOptions& o, const std::vector<std::string>&
                         const std::string& source_name, engine::Connection* connection,
                         const std::string& rejects_suffix) {
   CsvReadPlan plan;
+  // `connection` only says whether metadata queries are allowed; they run on a probe connection.
+  std::optional<engine::Connection> probe;
+  if (connection) connection = &probe.emplace(ProbeDatabase());
   std::vector<FileDecision> decisions;
   std::vector<std::optional<CsvShape>> shapes;
   bool any_pin = false;

@@ -38,7 +38,8 @@ int64_t CsvScanHooks::ReportRejects(engine::Connection& connection, std::vector<
       QuoteIdent(rejects_table_) + " ORDER BY line LIMIT 5");
   for (uint64_t r = 0; r < result.row_count(); ++r) {
     count = std::stoll(result.GetString(0, r));
-    sample += "\n  line " + result.GetString(1, r) + ", column " + result.GetString(2, r) + ", " +
+    const std::string column = result.IsNull(2, r) ? "" : result.GetString(2, r);
+    sample += "\n  line " + result.GetString(1, r) + (column.empty() ? "" : ", column " + column) + ", " +
               result.GetString(3, r) + ": " + result.GetString(4, r);
   }
   connection.Execute("DROP TABLE IF EXISTS " + QuoteIdent(rejects_table_));
