@@ -60,10 +60,14 @@ struct CsvShape {
   std::string first_line;                       // the first raw line
   std::map<int64_t, int64_t> width_count;       // fields -> records (after the first) with that many
   std::map<int64_t, int64_t> width_first_line;  // fields -> the first such record's line
+  int64_t multiline_records = 0;                // records with a quoted line break (or a runaway quote)
   int64_t nonblank_lines = 0;                   // raw lines holding something (quotes ignored)
   // The most common width of the records after the first (ties: the wider); `with_first` counts the first
   // record too (files without a header). 0 when there are none.
   int64_t ModalWidth(bool with_first) const;
+  // True when the part read looks like clean CSV: every record has the first record's width and ends on its
+  // line. DuckDB's sniffer is not expected to give up on such a file.
+  bool LooksRegular() const;
   // Records after the first with more than `width` fields: how many, and the first one's line.
   std::pair<int64_t, int64_t> WiderThan(int64_t width) const;
 };

@@ -112,6 +112,8 @@ CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset
         shape.first_record_complete = false;
         shape.first_record_multiline = true;
         shape.first_line = text.substr(0, text.find_first_of("\r\n"));
+      } else if (whole) {
+        ++shape.multiline_records;  // a quote that never closes runs to the end of the file
       }
       break;
     }
@@ -124,6 +126,11 @@ CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset
         shape.first_record_multiline = next > eol_end;
       }
     }
+    size_t body_end = next;  // the record without its line break
+    if (body_end > pos && text[body_end - 1] == '\n') --body_end;
+    if (body_end > pos && text[body_end - 1] == '\r') --body_end;
+    const size_t inner_break = text.find_first_of("\r\n", pos);
+    if (inner_break != std::string::npos && inner_break < body_end) ++shape.multiline_records;
     pos = next;
     const bool blank = fields.size() == 1 && fields.front().empty();
     const auto width = static_cast<int64_t>(fields.size());
@@ -154,6 +161,13 @@ int64_t CsvShape::ModalWidth(bool with_first) const {
     if (count >= best_count) best = width, best_count = count;
   }
   return best;
+}
+
+bool CsvShape::LooksRegular() const {
+  if (!first_record_complete || multiline_records > 0) return false;
+  for (const auto& [width, count] : width_count)
+    if (width != static_cast<int64_t>(first_record.size())) return false;
+  return true;
 }
 
 std::pair<int64_t, int64_t> CsvShape::WiderThan(int64_t width) const {

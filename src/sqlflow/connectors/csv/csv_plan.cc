@@ -277,7 +277,11 @@ CsvReadPlan PlanCsvRead(const CsvReadOptions& o, const std::vector<std::string>&
     decisions.push_back(Decide(o, shapes.back(), prefix, plan.warnings));
     any_pin |= decisions.back().pin;
   }
-  if (!any_pin && connection && o.auto_detect &&
+  // Probe the sniffer only when some file does not look like clean CSV (the common case skips a second
+  // sniff).
+  const bool irregular =
+      std::any_of(shapes.begin(), shapes.end(), [](const auto& s) { return !s || !s->LooksRegular(); });
+  if (!any_pin && connection && o.auto_detect && irregular &&
       !Binds(*connection, CsvReadCall(o, files, o.union_by_name && files.size() > 1, "", nullptr))) {
     // The sniffer gave up: read with pinned VARCHAR columns so the reader names the bad rows (or skips them).
     for (size_t i = 0; i < files.size(); ++i) decisions[i].pin = decisions[i].width > 0;
