@@ -261,6 +261,20 @@ TEST_F(CsvTest, HeaderThatSwallowsTheFileIsNotASilentLoss) {
   EXPECT_NE(warnings[0].message.find("no row was read from 2 data line(s)"), std::string::npos);
 }
 
+// A quoted line break inside a header name is legitimate: the header keeps the rows' width.
+TEST_F(CsvTest, HeaderWithAQuotedLineBreakLoads) {
+  WriteFile("data.csv", "id,\"amount\n(USD)\"\n1,2.5\n2,3.5\n");
+  EXPECT_EQ(Load({{"path", "data.csv"}}), (std::vector<std::string>{"1|2.5", "2|3.5"}));
+  EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"id", "amount\n(USD)"}));
+  // A header whose quote closes only further down swallowed rows: strict mode says so.
+  WriteFile("runaway.csv", "id,\"name,v\n1,a,3\n2,\"c, d\",4\n3,e,5\n");
+  EXPECT_EQ(
+      ErrorOf({{"path", "runaway.csv"}}, ErrorKind::kDataError),
+      "CSV source 'src': runaway.csv: the header (line 1) opens a quote that runs over the next lines, so "
+      "they would be read as part of the header");
+}
+
 // Issue 17: without a header the width is the most common field count, not the first row's.
 TEST_F(CsvTest, WithoutHeaderTheCommonWidthWins) {
   WriteFile("short_first.csv", "1,a\n2,b,x\n3,c,y\n4,d,z\n");

@@ -196,13 +196,17 @@ FileDecision Decide(const CsvReadOptions& o, const std::optional<CsvShape>& shap
                 prefix + header_line +
                     " opens a quote that is never closed, so the whole file would be read as its header",
                 "", header_hint);
-  if (o.has_header && shape->first_record_multiline && strict)
+  // A header field may legitimately hold a quoted line break ("Amount\n(USD)"); a header that swallowed rows
+  // shows as a width the rows below do not have.
+  const bool runaway_header = o.has_header && shape->first_record_complete && shape->first_record_multiline &&
+                              static_cast<int64_t>(shape->first_record.size()) != shape->ModalWidth(false);
+  if (runaway_header && strict)
     throw Error(
         ErrorKind::kDataError,
         prefix + header_line +
             " opens a quote that runs over the next lines, so they would be read as part of the header",
         "", header_hint);
-  const bool broken_header = o.has_header && shape->first_record_multiline && shape->first_record_complete;
+  const bool broken_header = runaway_header;
   // A broken header in a lenient read: its names are the first line split at the delimiter, quotes dropped.
   std::vector<std::string> header =
       broken_header ? SplitRawLine(shape->first_line, o.dialect) : shape->first_record;
