@@ -181,13 +181,48 @@ TEST_F(CsvTest, IgnoreErrorsStoresRejects) {
                         {"ignore_errors", true},
                         {"max_rejected_rows", 5},
                         {"column_types", {{"v", "INTEGER"}}}});
-  EXPECT_TRUE(scan.collect_rejects);
-  EXPECT_EQ(scan.max_rejected_rows, 5);
-  ASSERT_FALSE(scan.rejects_table.empty());
-  RunScan(conn_, scan, "t");
+  auto* hooks = dynamic_cast<CsvScanHooks*>(scan.hooks.get());
+  ASSERT_NE(hooks, nullptr);
+  ASSERT_FALSE(hooks->rejects_table().empty());
+  EXPECT_NE(scan.table_function.find("rejects_table = '" + hooks->rejects_table() + "'"), std::string::npos);
+  auto warnings = RunScan(conn_, scan, "t");
   EXPECT_EQ(Rows(conn_, "SELECT * FROM t"), (std::vector<std::string>{"1|2", "3|4"}));
-  EXPECT_EQ(Rows(conn_, "SELECT line, column_name, csv_line FROM " + scan.rejects_table),
-            std::vector<std::string>{"3|v|2,x"});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "W605");
+  EXPECT_EQ(warnings[0].message,
+            "CSV source 'src': 1 row(s) rejected and skipped (ignore_errors); first rejects:\n"
+            "  line 3, column v, CAST: 2,x");
+  // The hooks dropped the temp tables.
+  EXPECT_THROW(conn_.Query("SELECT * FROM " + hooks->rejects_table()), Error);
+}
+
+TEST_F(CsvTest, MoreRejectsThanAllowedFailTheScan) {
+  WriteFile("bad.csv", "id,v\n1,x\n2,y\n3,4\n");
+  FileScan scan = Scan({{"path", "bad.csv"},
+                        {"ignore_errors", true},
+                        {"max_rejected_rows", 1},
+                        {"column_types", {{"v", "INTEGER"}}}});
+  try {
+    RunScan(conn_, scan, "t");
+    FAIL() << "expected max_rejected_rows to fail the scan";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kDataError);
+    EXPECT_TRUE(
+        StartsWith(error.what(), "CSV source 'src': 2 rows were rejected, more than max_rejected_rows (1)"))
+        << error.what();
+  }
+}
+
+TEST_F(CsvTest, ScanErrorsNameTheSourceAndFile) {
+  WriteFile("bad.csv", "id,v\n1,2\n2,x\n");
+  FileScan scan = Scan({{"path", "bad.csv"}, {"column_types", {{"v", "INTEGER"}}}});
+  try {
+    RunScan(conn_, scan, "t");
+    FAIL() << "expected a conversion error";
+  } catch (const Error& error) {
+    EXPECT_TRUE(StartsWith(error.what(), "CSV source 'src': bad.csv: ")) << error.what();
+    EXPECT_NE(std::string(error.what()).find("Line: 3"), std::string::npos) << error.what();
+  }
 }
 
 TEST_F(CsvTest, IgnoreErrorsWithSeveralFilesUnionsPerFileScans) {
@@ -195,9 +230,156 @@ TEST_F(CsvTest, IgnoreErrorsWithSeveralFilesUnionsPerFileScans) {
   WriteFile("in/b.csv", "v,w\n3,4\ny,5\n");
   FileScan scan = Scan({{"path", "in/*.csv"}, {"ignore_errors", true}, {"column_types", {{"v", "INTEGER"}}}});
   EXPECT_TRUE(StartsWith(scan.table_function, "(SELECT * FROM read_csv(['in/a.csv']")) << scan.table_function;
-  RunScan(conn_, scan, "t");
+  auto warnings = RunScan(conn_, scan, "t");
   EXPECT_EQ(Rows(conn_, "SELECT * FROM t ORDER BY v"), (std::vector<std::string>{"1|2|NULL", "NULL|3|4"}));
-  EXPECT_EQ(Rows(conn_, "SELECT count(*) FROM " + scan.rejects_table), std::vector<std::string>{"2"});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_TRUE(StartsWith(warnings[0].message, "CSV source 'src': 2 row(s) rejected")) << warnings[0].message;
+}
+
+// Issue 17: a header line whose quote never closes swallows the file; that is never "ok, 0 rows".
+TEST_F(CsvTest, HeaderThatSwallowsTheFileIsNotASilentLoss) {
+  WriteFile("data.csv", "id,\"name,v\n1,a,3\n2,c,4\n");
+  EXPECT_EQ(
+      ErrorOf({{"path", "data.csv"}}, ErrorKind::kDataError),
+      "CSV source 'src': data.csv: the header (line 1) opens a quote that is never closed, so the whole "
+      "file would be read as its header");
+  // Lenient quoting still reads nothing: an error, not 0 rows.
+  FileScan lenient = Scan({{"path", "data.csv"}, {"strict_mode", false}});
+  try {
+    RunScan(conn_, lenient, "t");
+    FAIL() << "expected an error for a scan that read no row";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "CSV source 'src': data.csv: no row was read from 2 data line(s); the header line (line 1) "
+              "probably opens a quote that is never closed");
+  }
+  // With ignore_errors the load goes on, with a warning.
+  auto warnings = RunScan(conn_, Scan({{"path", "data.csv"}, {"ignore_errors", true}}), "t");
+  EXPECT_TRUE(Rows(conn_, "SELECT * FROM t").empty());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "W605");
+  EXPECT_NE(warnings[0].message.find("no row was read from 2 data line(s)"), std::string::npos);
+}
+
+// A quoted line break inside a header name is legitimate: the header keeps the rows' width.
+TEST_F(CsvTest, HeaderWithAQuotedLineBreakLoads) {
+  WriteFile("data.csv", "id,\"amount\n(USD)\"\n1,2.5\n2,3.5\n");
+  EXPECT_EQ(Load({{"path", "data.csv"}}), (std::vector<std::string>{"1|2.5", "2|3.5"}));
+  EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"id", "amount\n(USD)"}));
+  // A header whose quote closes only further down swallowed rows: strict mode says so.
+  WriteFile("runaway.csv", "id,\"name,v\n1,a,3\n2,\"c, d\",4\n3,e,5\n");
+  EXPECT_EQ(
+      ErrorOf({{"path", "runaway.csv"}}, ErrorKind::kDataError),
+      "CSV source 'src': runaway.csv: the header (line 1) opens a quote that runs over the next lines, so "
+      "they would be read as part of the header");
+}
+
+// Issue 17: without a header the width is the most common field count, not the first row's.
+TEST_F(CsvTest, WithoutHeaderTheCommonWidthWins) {
+  WriteFile("short_first.csv", "1,a\n2,b,x\n3,c,y\n4,d,z\n");
+  EXPECT_EQ(Load({{"path", "short_first.csv"}, {"has_header", false}}),
+            (std::vector<std::string>{"1|a|NULL", "2|b|x", "3|c|y", "4|d|z"}));
+  EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"column0", "column1", "column2"}));
+
+  // A row with one delimiter too many is an error naming its line, not a shifted row or an extra column.
+  WriteFile("extra.csv", "1,a,x\n2,b,y\n3,c,y,EXTRA\n4,d,z\n");
+  try {
+    Scan({{"path", "extra.csv"}, {"has_header", false}});
+    FAIL() << "expected a too-many-fields error";
+  } catch (const Error& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "CSV source 'src': extra.csv: a row has 4 fields, most rows have 3 (no header)");
+    EXPECT_TRUE(StartsWith(error.hint(), "the first such row is line 3;")) << error.hint();
+  }
+  WriteFile("wide_first.csv", "1,a,x,\n2,b,y\n3,c,z\n");
+  EXPECT_THROW(Scan({{"path", "wide_first.csv"}, {"has_header", false}}), Error);
+
+  // ignore_errors: that row alone is rejected; strict_mode false: it is kept without its extra field.
+  auto warnings =
+      RunScan(conn_, Scan({{"path", "extra.csv"}, {"has_header", false}, {"ignore_errors", true}}), "t");
+  EXPECT_EQ(Rows(conn_, "SELECT * FROM t"), (std::vector<std::string>{"1|a|x", "2|b|y", "4|d|z"}));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("line 3, TOO MANY COLUMNS: 3,c,y,EXTRA"), std::string::npos)
+      << warnings[0].message;
+  warnings =
+      RunScan(conn_, Scan({{"path", "extra.csv"}, {"has_header", false}, {"strict_mode", false}}), "t");
+  EXPECT_EQ(Rows(conn_, "SELECT * FROM t"), (std::vector<std::string>{"1|a|x", "2|b|y", "3|c|y", "4|d|z"}));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].message,
+            "CSV source 'src': extra.csv: 1 row(s) have more than 3 fields; their extra fields were dropped "
+            "(strict_mode false); the first is line 3");
+}
+
+// Issue 17: under ignore_errors a row longer than the header is rejected alone (it used to fail the file).
+TEST_F(CsvTest, IgnoreErrorsRejectsALongRowAlone) {
+  WriteFile("data.csv", "id,name\n1,a,oops\n2,b\n3,c\n");
+  auto warnings = RunScan(conn_, Scan({{"path", "data.csv"}, {"ignore_errors", true}}), "t");
+  EXPECT_EQ(Rows(conn_, "SELECT * FROM t"), (std::vector<std::string>{"2|b", "3|c"}));
+  EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"), (std::vector<std::string>{"id", "name"}));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("1 row(s) rejected"), std::string::npos) << warnings[0].message;
+  EXPECT_NE(warnings[0].message.find("line 2, TOO MANY COLUMNS: 1,a,oops"), std::string::npos)
+      << warnings[0].message;
+}
+
+// strict_mode false: a stray quote is data, and the sniffer's failure on it does not fail the file.
+TEST_F(CsvTest, StrictModeAndStrayQuotes) {
+  WriteFile("data.csv", "id,name,v\n1,\"ab,3\n2,c,4\n3,d,5\n");
+  FileScan strict = Scan({{"path", "data.csv"}});
+  try {
+    RunScan(conn_, strict, "t");
+    FAIL() << "expected an unterminated quote error";
+  } catch (const Error& error) {
+    EXPECT_TRUE(StartsWith(error.what(), "CSV source 'src': data.csv: ")) << error.what();
+    EXPECT_NE(std::string(error.what()).find("Line: 2"), std::string::npos) << error.what();
+  }
+  FileScan lenient = Scan({{"path", "data.csv"}, {"strict_mode", false}, {"ignore_errors", true}});
+  EXPECT_NE(lenient.table_function.find("strict_mode = false"), std::string::npos);
+  RunScan(conn_, lenient, "t");
+  EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"id", "name", "v"}));
+}
+
+// The executor runs the scan inside the step's transaction: a probe that fails (the sniffer giving up on a
+// stray quote) must not abort it.
+TEST_F(CsvTest, FailedProbesDoNotAbortTheStepTransaction) {
+  WriteFile("data.csv", "id,name,v\n1,\"ab,3\n2,c,4\n3,d,5\n");
+  conn_.Execute("BEGIN TRANSACTION");
+  FileScan scan = Scan({{"path", "data.csv"}, {"strict_mode", false}, {"ignore_errors", true}});
+  RunScan(conn_, scan, "t");
+  conn_.Execute("COMMIT");
+  EXPECT_EQ(Rows(conn_, "SELECT column_name FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"id", "name", "v"}));
+}
+
+// Column names and types given, no sniffing; names replace the header's.
+TEST_F(CsvTest, ExplicitColumnsWithoutSniffing) {
+  WriteFile("data.csv", "a,b,c\n1,007,2024-01-02\n2,010,2024-01-03\n");
+  FileScan scan = Scan({{"path", "data.csv"},
+                        {"column_names", Json::array({"id", "code", "day"})},
+                        {"auto_detect", false},
+                        {"column_types", {{"id", "BIGINT"}}}});
+  EXPECT_NE(scan.table_function.find("auto_detect = false"), std::string::npos) << scan.table_function;
+  RunScan(conn_, scan, "t");
+  EXPECT_EQ(Rows(conn_, "SELECT column_name, column_type FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"id|BIGINT", "code|VARCHAR", "day|VARCHAR"}));
+  EXPECT_EQ(Rows(conn_, "SELECT * FROM t"),
+            (std::vector<std::string>{"1|007|2024-01-02", "2|010|2024-01-03"}));
+  // With detection on, names are given and types are still sniffed (leading zeros stay text).
+  EXPECT_EQ(Load({{"path", "data.csv"}, {"names", Json::array({"id", "code", "day"})}}),
+            (std::vector<std::string>{"1|007|2024-01-02", "2|010|2024-01-03"}));
+  EXPECT_EQ(Rows(conn_, "SELECT column_name, column_type FROM (DESCRIBE t)"),
+            (std::vector<std::string>{"id|BIGINT", "code|VARCHAR", "day|DATE"}));
+}
+
+TEST_F(CsvTest, SpaceAndMultiCharacterDelimiters) {
+  WriteFile("space.txt", "id name note\n1 a \"x y\"\n2 b z\n");
+  EXPECT_EQ(Load({{"path", "space.txt"}, {"delimiter", " "}}),
+            (std::vector<std::string>{"1|a|x y", "2|b|z"}));
+  WriteFile("pipes.txt", "id||name\n1||a|b\n2||c\n");
+  EXPECT_EQ(Load({{"path", "pipes.txt"}, {"delimiter", "||"}}), (std::vector<std::string>{"1|a|b", "2|c"}));
 }
 
 TEST_F(CsvTest, SchemaDiscoverAndConnectionTest) {

@@ -106,7 +106,7 @@ TEST(ConnectorsRegistryTest, UnknownKeyGetsDidYouMeanOrTheKnownList) {
   EXPECT_EQ(validated.issues[1].message, "CSV connector: unknown parameter 'zzzzzzzz'");
   ASSERT_EQ(validated.issues[1].hints.size(), 1u);
   EXPECT_TRUE(
-      StartsWith(validated.issues[1].hints[0], "known parameters: all_varchar, allow_no_files, batch_size"))
+      StartsWith(validated.issues[1].hints[0], "known parameters: all_varchar, allow_no_files, auto_detect, batch_size"))
       << validated.issues[1].hints[0];
   EXPECT_FALSE(validated.canonical.contains("delimter"));
 }

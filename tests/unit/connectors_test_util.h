@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/base/destination.h"
 #include "sqlflow/connectors/base/source.h"
@@ -152,13 +153,24 @@ inline std::vector<ReadEvent> Drain(ReadStream& stream) {
   return events;
 }
 
-// Runs a FileScan like the executor: CREATE TABLE <table> AS SELECT ... FROM ... WHERE ... LIMIT.
-inline void RunScan(engine::Connection& connection, const FileScan& scan, const std::string& table) {
+// Runs a FileScan like the executor: BeforeScan, CREATE TABLE <table> AS SELECT ... FROM ... WHERE ... LIMIT,
+// then AfterScan (its warnings are returned) or TranslateError.
+inline std::vector<ScanWarning> RunScan(engine::Connection& connection, const FileScan& scan,
+                                        const std::string& table) {
   std::string sql = "CREATE OR REPLACE TABLE " + QuoteIdent(table) + " AS SELECT " + scan.select_list +
                     " FROM " + scan.table_function;
   if (!scan.where.empty()) sql += " WHERE " + scan.where;
   if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
-  connection.Execute(sql);
+  if (scan.hooks) scan.hooks->BeforeScan(connection);
+  try {
+    connection.Execute(sql);
+  } catch (const Error& error) {
+    if (scan.hooks) throw scan.hooks->TranslateError(error);
+    throw;
+  }
+  if (!scan.hooks) return {};
+  auto count = connection.QueryValue("SELECT count(*) FROM " + QuoteIdent(table));
+  return scan.hooks->AfterScan(connection, count ? std::stoll(*count) : 0);
 }
 
 // Query result as text rows "a|b|NULL" for compact assertions.

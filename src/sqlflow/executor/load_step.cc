@@ -12,42 +12,6 @@ namespace sqlflow::executor {
 
 namespace {
 
-std::string ScanErrorPrefix(const connectors::FileScan& scan, const std::string& source_name) {
-  std::string type = scan.reader == "read_csv" ? "CSV" : scan.reader == "read_parquet" ? "PARQUET" : "JSON";
-  std::string prefix = type + " source '" + source_name + "': ";
-  if (scan.files.size() == 1) prefix += scan.files.front() + ": ";
-  return prefix;
-}
-
-// With ignore_errors, the CSV scan stored rejected rows in temp tables: report the count and the first 5,
-// fail above max_rejected_rows, and drop the tables.
-void ReportRejects(StepContext& ctx, const connectors::FileScan& scan, const std::string& source_name) {
-  engine::Connection& conn = ctx.conn;
-  int64_t count = 0;
-  std::string sample;
-  if (!scan.rejects_table.empty()) {
-    auto result = conn.Query("SELECT count(*) OVER (), line, column_name, error_type, csv_line FROM " +
-                             QuoteIdent(scan.rejects_table) + " ORDER BY line LIMIT 5");
-    for (uint64_t r = 0; r < result.row_count(); ++r) {
-      count = std::stoll(result.GetString(0, r));
-      sample += "\n  line " + result.GetString(1, r) + ", column " + result.GetString(2, r) + ", " +
-                result.GetString(3, r) + ": " + result.GetString(4, r);
-    }
-    conn.Execute("DROP TABLE IF EXISTS " + QuoteIdent(scan.rejects_table));
-  }
-  if (!scan.rejects_scan.empty()) conn.Execute("DROP TABLE IF EXISTS " + QuoteIdent(scan.rejects_scan));
-  if (count == 0) return;
-  if (scan.max_rejected_rows && count > *scan.max_rejected_rows)
-    throw Error(ErrorKind::kDataError,
-                "CSV source '" + source_name + "': " + std::to_string(count) + " rows were rejected, more than " +
-                    "max_rejected_rows (" + std::to_string(*scan.max_rejected_rows) + "); first rejects:" + sample,
-                "SF613", "fix the rows, or raise max_rejected_rows");
-  ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W605",
-                                    "CSV source '" + source_name + "': " + std::to_string(count) +
-                                        " row(s) rejected and skipped (ignore_errors); first rejects:" + sample,
-                                    ctx.step.pos, {}, {}});
-}
-
 // Applies the events of a read stream to the staging table. Returns rows staged, or -1 when the stream
 // had nothing to read (no schema at all).
 int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableRef& staging,
@@ -103,15 +67,22 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
         if (!scan.where.empty()) sql += " WHERE " + scan.where;
         if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
         Console::Get().Verbose("SQL for " + ctx.step.id + ":\n" + sql + "\n");
+        // The connector's hooks own everything format-specific (reject tables, reader error texts).
+        if (scan.hooks) scan.hooks->BeforeScan(conn);
+        int64_t scanned = 0;
         try {
           std::string statement = created ? "INSERT INTO " + staging.Sql() + " BY NAME " + sql
                                           : "CREATE TABLE " + staging.Sql() + " AS " + sql;
-          rows += ExecuteCountingRows(conn, statement);
+          scanned = ExecuteCountingRows(conn, statement);
           created = true;
         } catch (const Error& e) {
-          throw Error(e.kind(), ScanErrorPrefix(scan, source_name) + e.what(), e.code(), e.hint());
+          if (scan.hooks) throw scan.hooks->TranslateError(e);
+          throw;
         }
-        if (scan.collect_rejects) ReportRejects(ctx, scan, source_name);
+        rows += scanned;
+        if (scan.hooks)
+          for (auto& w : scan.hooks->AfterScan(conn, scanned))
+            ctx.warnings.push_back(Diagnostic{Severity::kWarning, w.code, w.message, ctx.step.pos, {}, {}});
         ctx.progress_rows.store(rows);
         break;
       }

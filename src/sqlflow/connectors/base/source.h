@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sqlflow/common/cancel.h"
+#include "sqlflow/common/error.h"
 #include "sqlflow/connectors/base/types.h"
 #include "sqlflow/engine/database.h"
 
@@ -52,6 +53,30 @@ struct ReadContext {
   CancelToken* cancel = nullptr;
 };
 
+// A warning raised by a connector around its scan; `code` is the runtime warning code (e.g. W605).
+struct ScanWarning {
+  std::string code;
+  std::string message;
+};
+
+// Connector-owned work around a FileScan statement, so the executor knows nothing of a format's internals
+// (CSV reject tables, reader error texts). The executor calls them on the step's connection, inside the
+// step's transaction, on the thread running the step: BeforeScan, then the scan statement, then AfterScan
+// (on success) or TranslateError (on failure). Any source that hands out a FileScan may pass hooks (the
+// file sources do; s3 reuses the CSV hooks on downloaded files).
+class ScanHooks {
+ public:
+  virtual ~ScanHooks() = default;
+  virtual void BeforeScan(engine::Connection& connection) { (void)connection; }
+  // `rows`: rows the scan statement produced. Returns warnings for the run; throws Error to fail the step.
+  virtual std::vector<ScanWarning> AfterScan(engine::Connection& connection, int64_t rows) {
+    (void)connection, (void)rows;
+    return {};
+  }
+  // The error to report when the scan statement failed (e.g. naming the source and the file).
+  virtual Error TranslateError(const Error& error) const { return error; }
+};
+
 // A native file scan: the executor runs
 //   INSERT INTO <staging> SELECT <select_list> FROM <table_function> [WHERE <where>]
 // (or CREATE TABLE ... AS the same). `table_function` is complete SQL, e.g.
@@ -63,15 +88,9 @@ struct FileScan {
   std::string select_list = "*";
   std::string where;                                 // without WHERE; empty = none
   std::map<std::string, std::string> display_names;  // local file -> name shown in `filename`
-  bool collect_rejects = false;  // ignore_errors: report rejected rows at End
-  std::optional<int64_t> max_rejected_rows;
-  // CSV with collect_rejects: the scan passes store_rejects with these temp table names (DuckDB's
-  // reject_errors / reject_scans layout) on the connection that runs it; the executor reads them after the
-  // INSERT (count, first 5 by line: line, column_name, error_type, csv_line) and drops both tables.
-  std::string rejects_table;
-  std::string rejects_scan;
   // The ReadRequest::limit, applied as LIMIT by the executor.
   std::optional<int64_t> limit;
+  std::shared_ptr<ScanHooks> hooks;  // may be null
 };
 
 struct EndInfo {

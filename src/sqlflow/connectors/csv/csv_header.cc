@@ -20,6 +20,7 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
   fields.clear();
   std::string current;
   bool in_quotes = false;
+  bool field_start = true;
   const std::string& quote = dialect.quote;
   const std::string& escape = dialect.escape;
   while (pos < text.size()) {
@@ -40,12 +41,15 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
       }
       continue;
     }
-    if (At(text, pos, quote)) {
+    // A quote opens a quoted value only at the start of a field; elsewhere it is data (as DuckDB reads it).
+    if (field_start && At(text, pos, quote)) {
       in_quotes = true;
+      field_start = false;
       pos += quote.size();
     } else if (At(text, pos, dialect.delimiter)) {
       fields.push_back(std::move(current));
       current.clear();
+      field_start = true;
       pos += dialect.delimiter.size();
     } else if (text[pos] == '\n' || text[pos] == '\r') {
       if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ++pos;
@@ -53,6 +57,7 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
       return pos + 1;
     } else {
       current += text[pos++];
+      field_start = false;
     }
   }
   if (in_quotes || !complete_at_end) return std::string::npos;
@@ -94,26 +99,85 @@ std::optional<std::vector<std::string>> ReadCsvHeader(const std::string& path, i
   return fields;
 }
 
-std::optional<CsvShape> InspectCsvText(const std::string& text, bool whole, int64_t line_offset,
-                                       const CsvDialect& dialect) {
+CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset, const CsvDialect& dialect) {
   CsvShape shape;
   std::vector<std::string> fields;
   size_t pos = 0;
   int64_t record = 0;
   while (pos < text.size()) {
     size_t next = ParseRecord(text, pos, dialect, whole, fields);
-    if (next == std::string::npos) break;
+    if (next == std::string::npos) {
+      if (record == 0) {
+        shape.first_record = fields;
+        shape.first_record_complete = false;
+        shape.first_record_multiline = true;
+        shape.first_line = text.substr(0, text.find_first_of("\r\n"));
+      } else if (whole) {
+        ++shape.multiline_records;  // a quote that never closes runs to the end of the file
+      }
+      break;
+    }
+    if (record == 0) {
+      // Does the first record end on the first line? A header whose quote runs on has swallowed rows.
+      size_t eol = text.find_first_of("\r\n");
+      if (eol != std::string::npos) {
+        shape.first_line = text.substr(0, eol);
+        size_t eol_end = eol + (text[eol] == '\r' && eol + 1 < text.size() && text[eol + 1] == '\n' ? 2 : 1);
+        shape.first_record_multiline = next > eol_end;
+      }
+    }
+    size_t body_end = next;  // the record without its line break
+    if (body_end > pos && text[body_end - 1] == '\n') --body_end;
+    if (body_end > pos && text[body_end - 1] == '\r') --body_end;
+    const size_t inner_break = text.find_first_of("\r\n", pos);
+    if (inner_break != std::string::npos && inner_break < body_end) ++shape.multiline_records;
     pos = next;
     const bool blank = fields.size() == 1 && fields.front().empty();
+    const auto width = static_cast<int64_t>(fields.size());
     if (record == 0) {
-      shape.header_fields = static_cast<int64_t>(fields.size());
-    } else if (!blank && static_cast<int64_t>(fields.size()) > shape.widest_fields) {
-      shape.widest_fields = static_cast<int64_t>(fields.size());
-      shape.widest_line = record + 1 + line_offset;
+      shape.first_record = fields;
+    } else if (!blank) {
+      if (shape.width_count[width]++ == 0) shape.width_first_line[width] = record + 1 + line_offset;
     }
     ++record;
   }
+  // Raw lines, whatever the quotes say: a broken quote must not hide them.
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of("\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) ++shape.nonblank_lines;
+    start = end + 1;
+  }
   return shape;
+}
+
+int64_t CsvShape::ModalWidth(bool with_first) const {
+  std::map<int64_t, int64_t> counts = width_count;
+  if (with_first && first_record_complete && !first_record.empty())
+    ++counts[static_cast<int64_t>(first_record.size())];
+  int64_t best = 0, best_count = 0;
+  for (const auto& [width, count] : counts) {
+    if (count >= best_count) best = width, best_count = count;
+  }
+  return best;
+}
+
+bool CsvShape::LooksRegular() const {
+  if (!first_record_complete || multiline_records > 0) return false;
+  for (const auto& [width, count] : width_count)
+    if (width != static_cast<int64_t>(first_record.size())) return false;
+  return true;
+}
+
+std::pair<int64_t, int64_t> CsvShape::WiderThan(int64_t width) const {
+  int64_t count = 0, line = 0;
+  for (auto it = width_count.upper_bound(width); it != width_count.end(); ++it) {
+    count += it->second;
+    const int64_t first = width_first_line.at(it->first);
+    if (line == 0 || first < line) line = first;
+  }
+  return {count, line};
 }
 
 std::optional<CsvShape> InspectCsv(const std::string& path, int64_t skip_rows, const CsvDialect& dialect) {

@@ -69,7 +69,23 @@ std::vector<ParamSpec> CsvReaderParams() {
       P("timestamp_format", ParamType::kString, "strftime format for parsing timestamps; default: detected."),
       P("decimal_separator", ParamType::kString, "Decimal mark of numbers.").Enum({".", ","}).Default("."),
       P("null_padding", ParamType::kBoolean,
-        "Pad short rows with NULL; a row with more fields than the header is always an error.")
+        "Pad short rows with NULL. A row with more fields than the header is an error (strict_mode), a "
+        "reject "
+        "(ignore_errors) or loses its extra fields (strict_mode false).")
+          .Default(true),
+      P("strict_mode", ParamType::kBoolean,
+        "true: a malformed row (stray quote, extra fields) is an error naming its line; false: DuckDB's "
+        "lenient "
+        "reading, where a stray quote is data and extra fields are dropped (with a warning).")
+          .Default(true),
+      P("column_names", ParamType::kArrayOfStrings,
+        "Column names in file order; they replace the header's names (the header line is still skipped) and "
+        "fix "
+        "the width of every row.")
+          .Alias({"names"}),
+      P("auto_detect", ParamType::kBoolean,
+        "Detect column types from a sample; false: no sniffing, every column is VARCHAR unless column_types "
+        "declares it.")
           .Default(true),
       P("ignore_errors", ParamType::kBoolean, "Skip rows that fail to parse and report them.").Default(false),
       P("max_rejected_rows", ParamType::kInteger, "With ignore_errors, fail when more rows are rejected.")

@@ -1,3 +1,6 @@
+// The CSV source: options parsed once, the read_csv call, and the source entry points. How a set of files is
+// read (pinned columns, width checks) is planned in csv_plan.cc; what happens around the scan is in
+// csv_scan_hooks.cc.
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/csv/csv_connector.h"
@@ -19,29 +22,130 @@ bool IsTsvPath(const std::string& path) {
   return FormatExtension(path) == ".tsv";
 }
 
+CsvDialect ParseDialect(const ResolvedParams& params, const std::string& first_path) {
+  CsvDialect dialect;
+  if (params.Has("delimiter")) {
+    dialect.delimiter = UnescapeDelimiter(params.GetString("delimiter"));
+  } else if (IsTsvPath(first_path)) {
+    dialect.delimiter = "\t";
+  }
+  dialect.quote = params.GetString("quote", "\"");
+  dialect.escape = params.Has("escape") ? params.GetString("escape") : dialect.quote;
+  if (dialect.delimiter.empty() || dialect.delimiter.size() > 4) {
+    throw Error(ErrorKind::kInvalidConfig,
+                "CSV connector: parameter 'delimiter' must be 1 to 4 bytes; got '" + dialect.delimiter + "'");
+  }
+  if (dialect.quote.size() != 1) {
+    throw Error(ErrorKind::kInvalidConfig, "CSV connector: parameter 'quote' must be a single character");
+  }
+  if (dialect.escape.size() != 1) {
+    throw Error(ErrorKind::kInvalidConfig, "CSV connector: parameter 'escape' must be a single character");
+  }
+  return dialect;
+}
+
 }  // namespace
+
+CsvReadOptions ParseCsvReadOptions(const ResolvedParams& params, const std::string& first_path) {
+  CsvReadOptions o;
+  o.dialect = ParseDialect(params, first_path);
+  o.has_header = params.GetBool("has_header", true);
+  o.strict_mode = params.GetBool("strict_mode", true);
+  o.auto_detect = params.GetBool("auto_detect", true);
+  o.ignore_errors = params.GetBool("ignore_errors", false);
+  o.null_padding = params.GetBool("null_padding", true);
+  o.all_varchar = params.GetBool("all_varchar", false);
+  o.union_by_name = params.GetBool("union_by_name", true);
+  o.include_filename = params.GetBool("include_filename", false);
+  o.skip_rows = params.GetInt("skip_rows", 0);
+  o.sample_size = params.GetInt("sample_size", 20480);
+  if (params.Has("max_rejected_rows")) o.max_rejected_rows = params.GetInt("max_rejected_rows");
+  o.encoding = params.GetString("encoding", "utf-8");
+  o.compression = params.GetString("compression", "auto");
+  if (params.Has("null_values")) o.null_values = params.GetStringList("null_values");
+  o.column_names = params.GetStringList("column_names");
+  if (params.Has("column_types") && params.values["column_types"].is_object()) {
+    for (const auto& [column, type] : params.values["column_types"].items())
+      o.column_types.emplace_back(column, NormalizeTypeString(type.get<std::string>()));
+  }
+  if (params.Has("date_format")) o.date_format = params.GetString("date_format");
+  if (params.Has("timestamp_format")) o.timestamp_format = params.GetString("timestamp_format");
+  o.decimal_separator = params.GetString("decimal_separator", ".");
+  return o;
+}
+
+namespace {
+
+void AddPinnedColumns(const CsvReadOptions& o, const CsvPin& pin, std::vector<std::string>& args) {
+  std::vector<std::string> columns;
+  for (const auto& [name, type] : pin.columns)
+    columns.push_back(QuoteLiteral(name) + ": " + QuoteLiteral(type));
+  args.push_back("columns = {" + Join(columns, ", ") + "}");
+  args.push_back("auto_detect = false");
+  if (!o.date_format && pin.date_format) args.push_back("dateformat = " + QuoteLiteral(*pin.date_format));
+  if (!o.timestamp_format && pin.timestamp_format)
+    args.push_back("timestampformat = " + QuoteLiteral(*pin.timestamp_format));
+  if (pin.new_line) args.push_back("new_line = " + QuoteLiteral(*pin.new_line));
+}
+
+void AddDetectedColumns(const CsvReadOptions& o, std::vector<std::string>& args) {
+  args.push_back("all_varchar = " + Bool(o.all_varchar));
+  args.push_back("sample_size = " + std::to_string(o.sample_size));
+  args.push_back("auto_detect = true");
+  if (!o.column_types.empty()) {
+    std::vector<std::string> types;
+    for (const auto& [column, type] : o.column_types)
+      types.push_back(QuoteLiteral(column) + ": " + QuoteLiteral(type));
+    args.push_back("types = {" + Join(types, ", ") + "}");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> CsvDialectArgs(const CsvReadOptions& o) {
+  std::vector<std::string> args;
+  auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
+  add("header", Bool(o.has_header));
+  add("delim", QuoteLiteral(o.dialect.delimiter));
+  add("quote", QuoteLiteral(o.dialect.quote));
+  add("escape", QuoteLiteral(o.dialect.escape));
+  add("encoding", QuoteLiteral(o.encoding));
+  add("nullstr", SqlStringList(o.null_values));
+  add("skip", std::to_string(o.skip_rows));
+  add("null_padding", Bool(o.null_padding));
+  add("ignore_errors", Bool(o.ignore_errors));
+  add("strict_mode", Bool(o.strict_mode));
+  add("compression", QuoteLiteral(o.compression));
+  add("allow_quoted_nulls", "false");
+  if (o.date_format) add("dateformat", QuoteLiteral(*o.date_format));
+  if (o.timestamp_format) add("timestampformat", QuoteLiteral(*o.timestamp_format));
+  if (o.decimal_separator != ".") add("decimal_separator", QuoteLiteral(o.decimal_separator));
+  return args;
+}
+
+std::string CsvReadCall(const CsvReadOptions& o, const std::vector<std::string>& files, bool union_by_name,
+                        const std::string& rejects_suffix, const CsvPin* pin) {
+  std::vector<std::string> args = {SqlStringList(files)};
+  for (auto& arg : CsvDialectArgs(o)) args.push_back(std::move(arg));
+  auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
+  add("union_by_name", Bool(union_by_name));
+  add("filename", Bool(o.include_filename));
+  if (pin) {
+    AddPinnedColumns(o, *pin, args);
+  } else {
+    AddDetectedColumns(o, args);
+  }
+  if (!rejects_suffix.empty()) {
+    add("store_rejects", "true");
+    add("rejects_table", QuoteLiteral("sqlflow_rejects_" + rejects_suffix));
+    add("rejects_scan", QuoteLiteral("sqlflow_rejects_scan_" + rejects_suffix));
+  }
+  return "read_csv(" + Join(args, ", ") + ")";
+}
 
 void CsvSource::Configure(const ResolvedParams& params) {
   FileSource::Configure(params);
-  dialect_ = CsvDialect{};
-  if (params.Has("delimiter")) {
-    dialect_.delimiter = UnescapeDelimiter(params.GetString("delimiter"));
-  } else if (IsTsvPath(paths_.front())) {
-    dialect_.delimiter = "\t";
-  }
-  dialect_.quote = params.GetString("quote", "\"");
-  dialect_.escape = params.Has("escape") ? params.GetString("escape") : dialect_.quote;
-  if (dialect_.delimiter.empty() || dialect_.delimiter.size() > 4) {
-    throw Error(
-        ErrorKind::kInvalidConfig,
-        "CSV connector: parameter 'delimiter' must be 1 to 4 bytes; got '" + dialect_.delimiter + "'");
-  }
-  if (dialect_.quote.size() != 1) {
-    throw Error(ErrorKind::kInvalidConfig, "CSV connector: parameter 'quote' must be a single character");
-  }
-  if (dialect_.escape.size() != 1) {
-    throw Error(ErrorKind::kInvalidConfig, "CSV connector: parameter 'escape' must be a single character");
-  }
+  options_ = ParseCsvReadOptions(params, paths_.front());
 }
 
 PathRules CsvSource::Rules() const {
@@ -59,118 +163,18 @@ void CsvSource::CheckFiles(const std::vector<std::string>& files) const {
 }
 
 std::string CsvSource::Relation(const std::vector<std::string>& files, engine::Connection* connection) const {
-  (void)connection;
-  return ReadCall(files, params_.GetBool("union_by_name", true), "");
-}
-
-std::string CsvSource::ReadCall(const std::vector<std::string>& files, bool union_by_name,
-                                const std::string& rejects_suffix) const {
-  std::vector<std::string> args = {SqlStringList(files)};
-  auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
-  add("header", Bool(params_.GetBool("has_header", true)));
-  add("delim", QuoteLiteral(dialect_.delimiter));
-  add("quote", QuoteLiteral(dialect_.quote));
-  add("escape", QuoteLiteral(dialect_.escape));
-  add("encoding", QuoteLiteral(params_.GetString("encoding", "utf-8")));
-  std::vector<std::string> nulls =
-      params_.Has("null_values") ? params_.GetStringList("null_values") : std::vector<std::string>{""};
-  add("nullstr", SqlStringList(nulls));
-  add("skip", std::to_string(params_.GetInt("skip_rows", 0)));
-  add("all_varchar", Bool(params_.GetBool("all_varchar", false)));
-  add("null_padding", Bool(params_.GetBool("null_padding", true)));
-  add("ignore_errors", Bool(params_.GetBool("ignore_errors", false)));
-  add("sample_size", std::to_string(params_.GetInt("sample_size", 20480)));
-  add("compression", QuoteLiteral(params_.GetString("compression", "auto")));
-  add("union_by_name", Bool(union_by_name));
-  add("filename", Bool(params_.GetBool("include_filename", false)));
-  add("allow_quoted_nulls", "false");
-  add("auto_detect", "true");
-  if (params_.Has("column_types") && params_.values["column_types"].is_object() &&
-      !params_.values["column_types"].empty()) {
-    std::vector<std::string> types;
-    for (const auto& [column, type] : params_.values["column_types"].items()) {
-      types.push_back(QuoteLiteral(column) + ": " +
-                      QuoteLiteral(NormalizeTypeString(type.get<std::string>())));
-    }
-    add("types", "{" + Join(types, ", ") + "}");
-  }
-  if (params_.Has("date_format")) add("dateformat", QuoteLiteral(params_.GetString("date_format")));
-  if (params_.Has("timestamp_format"))
-    add("timestampformat", QuoteLiteral(params_.GetString("timestamp_format")));
-  if (params_.Has("decimal_separator") && params_.GetString("decimal_separator") != ".") {
-    add("decimal_separator", QuoteLiteral(params_.GetString("decimal_separator")));
-  }
-  if (!rejects_suffix.empty()) {
-    add("store_rejects", "true");
-    add("rejects_table", QuoteLiteral("sqlflow_rejects_" + rejects_suffix));
-    add("rejects_scan", QuoteLiteral("sqlflow_rejects_scan_" + rejects_suffix));
-  }
-  return "read_csv(" + Join(args, ", ") + ")";
-}
-
-void CsvSource::CheckRowWidths(const std::string& file, const std::string& source_name,
-                               engine::Connection* connection, FileScan& scan) const {
-  (void)scan;
-  const int64_t skip = params_.GetInt("skip_rows", 0);
-  const std::string compression = params_.GetString("compression", "auto");
-  const std::string encoding = params_.GetString("encoding", "utf-8");
-  auto fail = [&](int64_t fields, int64_t header) {
-    throw Error(ErrorKind::kDataError, "CSV source '" + source_name + "': " + file + ": a row has " +
-                                           std::to_string(fields) + " fields, the header has " +
-                                           std::to_string(header));
-  };
-  if (encoding == "utf-8" && compression != "gzip" && compression != "zstd") {
-    if (auto shape = InspectCsv(file, skip, dialect_)) {
-      if (shape->widest_fields > shape->header_fields) fail(shape->widest_fields, shape->header_fields);
-      return;
-    }
-  }
-  if (!connection) return;
-  // Compressed or re-encoded files: DuckDB decompresses and transcodes the first lines as plain text.
-  constexpr int64_t kLines = 20000;
-  std::string text;
-  int64_t lines = 0;
-  try {
-    auto result = connection->Query(
-        "SELECT line FROM read_csv(" + SqlStringList({file}) +
-        ", columns = {'line': 'VARCHAR'}, header = false, " + "delim = " +
-        QuoteLiteral(std::string(1, '\x01')) + ", quote = '', escape = '', auto_detect = false, " +
-        "strict_mode = false, encoding = " + QuoteLiteral(encoding) + ", skip = " + std::to_string(skip) +
-        ", compression = " + QuoteLiteral(compression) + ") LIMIT " + std::to_string(kLines));
-    lines = static_cast<int64_t>(result.row_count());
-    for (uint64_t row = 0; row < result.row_count(); ++row) text += result.GetString(0, row) + "\n";
-  } catch (const Error&) {
-    return;  // the scan itself reports DuckDB's error
-  }
-  if (auto shape = InspectCsvText(text, lines < kLines, skip, dialect_)) {
-    if (shape->widest_fields > shape->header_fields) fail(shape->widest_fields, shape->header_fields);
-  }
+  if (!connection) return CsvReadCall(options_, files, options_.union_by_name, "", nullptr);
+  return PlanCsvRead(options_, files, params_.name, connection, "").table_function;
 }
 
 void CsvSource::FinishScan(FileScan& scan, const std::string& source_name,
                            engine::Connection* connection) const {
-  if (params_.GetBool("has_header", true)) {
-    // DuckDB's sniffer turns extra fields in its sample into columns named column<N> (or gives up); a row
-    // with more fields than the header is an error instead (LANGUAGE.md §9.3). Rows past the sample fail in
-    // the scan with DuckDB's own message.
-    for (const auto& file : scan.files) CheckRowWidths(file, source_name, connection, scan);
-  }
-  if (params_.GetBool("ignore_errors", false)) {
-    scan.collect_rejects = true;
-    if (params_.Has("max_rejected_rows")) scan.max_rejected_rows = params_.GetInt("max_rejected_rows");
-    const std::string suffix = RandomSuffix();
-    scan.rejects_table = "sqlflow_rejects_" + suffix;
-    scan.rejects_scan = "sqlflow_rejects_scan_" + suffix;
-    // DuckDB refuses rejects tables together with union_by_name: union per-file scans that share the tables.
-    const bool by_name = params_.GetBool("union_by_name", true) && scan.files.size() > 1;
-    if (!by_name) {
-      scan.table_function = ReadCall(scan.files, false, suffix);
-    } else {
-      std::vector<std::string> parts;
-      for (const auto& file : scan.files) parts.push_back("SELECT * FROM " + ReadCall({file}, false, suffix));
-      scan.table_function = "(" + Join(parts, " UNION ALL BY NAME ") + ")";
-    }
-  }
+  const std::string suffix = options_.ignore_errors ? RandomSuffix() : "";
+  CsvReadPlan plan = PlanCsvRead(options_, scan.files, source_name, connection, suffix);
+  scan.table_function = plan.table_function;
+  const bool filtered = !scan.where.empty() || scan.limit.has_value();
+  scan.hooks =
+      std::make_shared<CsvScanHooks>(source_name, scan.files, options_, std::move(plan), suffix, filtered);
 }
 
 ConnectionTestResult CsvSource::TestConnection(engine::Connection& scratch) {
@@ -188,8 +192,9 @@ ConnectionTestResult CsvSource::TestConnection(engine::Connection& scratch) {
     return files.front() + ": " + std::to_string(columns) + " columns";
   });
   return tester.Finish("CSV readable: " + std::to_string(files.size()) + " file(s), " +
-                       std::to_string(columns) + " columns (delimiter '" + ShowDelimiter(dialect_.delimiter) +
-                       "', header " + (params_.GetBool("has_header", true) ? "yes" : "no") + ")");
+                       std::to_string(columns) + " columns (delimiter '" +
+                       ShowDelimiter(options_.dialect.delimiter) + "', header " +
+                       (options_.has_header ? "yes" : "no") + ")");
 }
 
 }  // namespace sqlflow::connectors

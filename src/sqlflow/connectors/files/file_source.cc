@@ -124,6 +124,17 @@ ConnectionTestResult ConnectionTester::Finish(const std::string& success_message
   return result_;
 }
 
+std::string FileScanHooks::Prefix() const {
+  std::string prefix = kind_ + " source '" + source_name_ + "': ";
+  if (files_.size() == 1) prefix += files_.front() + ": ";
+  return prefix;
+}
+
+Error FileScanHooks::TranslateError(const Error& error) const {
+  if (error.kind() == ErrorKind::kCancelled) return error;
+  return Error(error.kind(), Prefix() + error.what(), error.code(), error.hint());
+}
+
 void FileSource::Configure(const ResolvedParams& params) {
   params_ = params;
   paths_ = params.GetStringList("path");
@@ -193,7 +204,11 @@ std::unique_ptr<ReadStream> FileSource::Read(const ReadRequest& request, ReadCon
     scan.display_names[file] = file;
     stats.bytes += FileSizeOrZero(file);
   }
-  scan.table_function = Relation(files, context.connection);
+  if (request.cursor) scan.where = CursorPredicate(*request.cursor);
+  scan.limit = request.limit;
+  const std::string source_name = context.source_name.empty() ? params_.name : context.source_name;
+  scan.hooks = std::make_shared<FileScanHooks>(ToUpper(TypePrefix()), source_name, files);
+  FinishScan(scan, source_name, context.connection);
   std::vector<std::string> columns = request.columns;
   if (columns.empty()) columns = params_.GetStringList("columns");
   if (!columns.empty()) {
@@ -202,9 +217,6 @@ std::unique_ptr<ReadStream> FileSource::Read(const ReadRequest& request, ReadCon
     }
     scan.select_list = QuotedSelectList(columns);
   }
-  if (request.cursor) scan.where = CursorPredicate(*request.cursor);
-  scan.limit = request.limit;
-  FinishScan(scan, context.source_name.empty() ? params_.name : context.source_name, context.connection);
   events.push_back(std::move(scan_event));
   events.push_back(ReadEvent{});
   stats.elapsed_ms = NowMs() - start;

@@ -58,6 +58,22 @@ class ConnectionTester {
   int64_t started_ms_ = 0;
 };
 
+// The hooks every file scan carries: a failed scan names the source and, for a single file, the file:
+// "<KIND> source '<name>': <file>: <reader's message>".
+class FileScanHooks : public ScanHooks {
+ public:
+  FileScanHooks(std::string kind, std::string source_name, std::vector<std::string> files)
+      : kind_(std::move(kind)), source_name_(std::move(source_name)), files_(std::move(files)) {}
+  Error TranslateError(const Error& error) const override;
+
+ protected:
+  std::string Prefix() const;  // "CSV source 'src': a.csv: "
+
+  std::string kind_;  // CSV | PARQUET | JSON
+  std::string source_name_;
+  std::vector<std::string> files_;
+};
+
 // Base of the csv, parquet and json sources.
 class FileSource : public Source {
  public:
@@ -78,10 +94,13 @@ class FileSource : public Source {
   // one when the format needs transformations. `connection` may be null (then no metadata queries).
   virtual std::string Relation(const std::vector<std::string>& files,
                                engine::Connection* connection) const = 0;
-  // Last touches on the scan (CSV: header check, rejects tables).
+  // Sets the scan's table function (by default Relation(files)) and any last touches (CSV: width checks,
+  // pinned columns, its own hooks). Runs before the projection is checked against the scan's columns;
+  // `scan.hooks` holds the FileScanHooks already.
   virtual void FinishScan(FileScan& scan, const std::string& source_name,
                           engine::Connection* connection) const {
-    (void)scan, (void)source_name, (void)connection;
+    (void)source_name;
+    scan.table_function = Relation(scan.files, connection);
   }
 
   std::vector<std::string> MatchedFiles() const;  // throws NotFound per the path rules
