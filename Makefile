@@ -21,7 +21,7 @@ test:
 	@scripts/run_tests.sh
 
 format:
-	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	@scripts/check-format.sh --fix
 
 clean:
 	rm -rf $(BUILD_DIR)

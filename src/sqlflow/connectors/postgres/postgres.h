@@ -3,7 +3,7 @@
 // `COPY ... FROM STDIN` in one transaction per write (replace, append, upsert).
 //
 // Both are created unconfigured; Configure() takes the validated parameters of the registry entry
-// (network_schemas.cc). Every network operation follows the resilience policy of §2 (defaults §2.6).
+// (postgres_registration.cc). Every network operation follows the resilience policy of §2 (defaults §2.6).
 #pragma once
 
 #include <memory>

@@ -15,13 +15,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
-                                                        const std::vector<std::string>& names) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& name : names) out.push_back({name, "'" + name + "' is only valid on a " + side});
-  return out;
-}
-
 ResilienceDefaults S3Resilience() {
   ResilienceDefaults d = ResilienceDefaultsOf("s3");  // the §2.6 row, defined once in net/
   d.rate_limit_burst.reset();
