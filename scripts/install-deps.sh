@@ -20,7 +20,7 @@ APT_PACKAGES=(cmake g++ make ninja-build ccache pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libpq-dev zlib1g-dev libzstd-dev
   libgtest-dev libgmock-dev python3 curl)
-TEST_PACKAGES=(postgresql libcpp-httplib-dev)
+TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl)  # openssl: test certificates (net, TLS)
 
 mode="all"
 [[ "${1:-}" == "--runtime" ]] && mode="runtime"

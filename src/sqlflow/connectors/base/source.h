@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sqlflow/common/cancel.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/connectors/base/types.h"
 #include "sqlflow/engine/database.h"
@@ -47,6 +48,9 @@ struct ReadContext {
   std::string source_name;   // the SOURCE name, for messages
   std::string run_temp_dir;  // per-run temp directory (created)
   engine::Connection* connection = nullptr;
+  // The run's cancel token (outlives the stream). The executor also calls ReadStream::Cancel() when it fires;
+  // network sources pass it to their requests and backoff sleeps.
+  CancelToken* cancel = nullptr;
 };
 
 // A warning raised by a connector around its scan; `code` is the runtime warning code (e.g. W605).
