@@ -43,7 +43,7 @@ def passthrough(df):
 PY
 query() { echo "CREATE TABLE r AS SELECT sum($1) AS s FROM range($ROWS);"; }
 query "range * 2 + 1" > pipelines/plain.sf
-# The same plain query with pandas loaded by a one-row UDF call: the memory floor of any UDF run.
+# The same plain query with Python and numpy loaded by a one-row UDF call: the memory floor of a UDF run.
 { echo "CREATE TABLE warm AS SELECT f_numpy(1) AS w;"; query "range * 2 + 1"; } > pipelines/plain_py.sf
 query "f_row(range)" > pipelines/row.sf
 query "f_numpy(range)" > pipelines/numpy.sf
@@ -102,7 +102,7 @@ awk -v plain="$plain_s" -v plainpy="$plainpy_s" -v row="$row_s" -v np="$np_s" -v
   printf "rows: %d (table UDF: %d), best of '"$REPEAT"' runs, step time without interpreter start\n", rows, trows
   printf "%-34s %10s %12s %10s %12s\n", "variant", "step s", "ns/row", "x plain", "peak MiB"
   printf "%-34s %10.3f %12.1f %10.2f %12.1f\n", "plain SQL x*2+1", plain, plain*1e9/rows, 1, pk/1024
-  printf "%-34s %10.3f %12.1f %10.2f %12.1f\n", "plain SQL, pandas loaded", plainpy, plainpy*1e9/rows, plainpy/plain, ppk/1024
+  printf "%-34s %10.3f %12.1f %10.2f %12.1f\n", "plain SQL, Python+numpy loaded", plainpy, plainpy*1e9/rows, plainpy/plain, ppk/1024
   printf "%-34s %10.3f %12.1f %10.2f %12.1f\n", "UDF row at a time", row, row*1e9/rows, row/plain, rk/1024
   printf "%-34s %10.3f %12.1f %10.2f %12.1f\n", "UDF vectorized (numpy.ndarray)", np, np*1e9/rows, np/plain, nk/1024
   printf "%-34s %10.3f %12.1f %10.2f %12.1f\n", "UDF vectorized (pandas.Series)", ser, ser*1e9/rows, ser/plain, sk/1024
@@ -110,5 +110,5 @@ awk -v plain="$plain_s" -v plainpy="$plainpy_s" -v row="$row_s" -v np="$np_s" -v
   printf "%-34s %10.3f %12.1f\n", "same table copied in SQL", copy, copy*1e9/trows
   printf "row UDF: %.1f ns/row (target <= 150); the same call in a Python loop here: %.1f ns\n", row*1e9/rows, pyns
   printf "vectorized numpy: %.2fx plain SQL (target <= 3)\n", np/plain
-  printf "peak RSS vectorized / plain: %.2fx; vectorized / plain with pandas loaded: %.2fx (target <= 1.2)\n", nk/pk, nk/ppk
+  printf "peak RSS vectorized / plain: %.2fx; vectorized / plain with Python+numpy loaded: %.2fx (target <= 1.2)\n", nk/pk, nk/ppk
 }'
