@@ -343,6 +343,30 @@ TEST(NetHttp, RedirectToAnotherHostDropsCredentials) {
   EXPECT_EQ(at_other[0].headers.find("X-Trace")->second, "keep-me");
 }
 
+TEST(NetHttp, BasicAuthIsSentToTheOriginOnlyNeverAfterACrossOriginRedirect) {
+  LoopbackServer other;
+  other.server().Get("/elsewhere", [](const httplib::Request& request, httplib::Response& response) {
+    response.set_content("auth=" + request.get_header_value("Authorization"), "text/plain");
+  });
+  other.Start();
+  LoopbackServer origin;
+  origin.server().Get("/me", [](const httplib::Request& request, httplib::Response& response) {
+    response.set_content(request.get_header_value("Authorization"), "text/plain");
+  });
+  origin.server().Get("/away", [&](const httplib::Request&, httplib::Response& response) {
+    response.set_redirect(other.Url("/elsewhere"), 307);
+  });
+  origin.Start();
+  CurlHttpClient client({});
+  HttpRequest request = Get(origin.Url("/me"));
+  request.auth = HttpAuthScheme::kBasic;
+  request.username = "etl";
+  request.password = "pw-123";
+  EXPECT_EQ(client.Send(request).body, "Basic ZXRsOnB3LTEyMw==");  // base64("etl:pw-123")
+  request.url = origin.Url("/away");
+  EXPECT_EQ(client.Send(request).body, "auth=");
+}
+
 TEST(NetHttp, SameHostRedirectKeepsCredentialsAndLoopsAreBounded) {
   LoopbackServer s;
   s.server().Get("/old", [](const httplib::Request&, httplib::Response& response) {
@@ -636,6 +660,13 @@ TEST(NetUrl, RedactMasksSecretQueryValuesAndPasswords) {
             "&X-Amz-Security-Token=***#frag");
   EXPECT_EQ(RedactUrl("https://user:hunter2@h/x"), "https://user:***@h/x");
   EXPECT_EQ(RedactUrl("https://h/x"), "https://h/x");
+}
+
+TEST(NetUrl, PercentEncodeFollowsRfc3986) {
+  EXPECT_EQ(PercentEncode("a/0+k=="), "a%2F0%2Bk%3D%3D");
+  EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode("a b&c"), "a%20b%26c");
+  EXPECT_EQ(PercentEncode("dir/ä é.csv", true), "dir/%C3%A4%20%C3%A9.csv");
 }
 
 TEST(NetUrl, HostPortUsesTheDefaultPort) {

@@ -149,6 +149,9 @@ HttpResponse SendWithRetry(HttpTransport& transport, const RetryPolicy& policy, 
 // key, token, access_token, password, secret, client_secret, signature, X-Amz-Signature, X-Amz-Credential,
 // X-Amz-Security-Token) and any user:password@ masked.
 std::string RedactUrl(std::string_view url);
+// RFC 3986 percent-encoding of a query value or path segment: everything but A-Z a-z 0-9 - . _ ~ is encoded
+// (a cursor "a/0+k==" becomes "a%2F0%2Bk%3D%3D"); `keep_slash` leaves '/' as is (object key paths).
+std::string PercentEncode(std::string_view text, bool keep_slash = false);
 // "host:port" of an absolute URL with the scheme's default port ("api.example.com:443"); the key of the
 // breaker and bucket of that host. Throws Error(kInvalidConfig) for a URL that cannot be parsed.
 std::string HostPort(std::string_view url);

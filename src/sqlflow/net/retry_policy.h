@@ -1,5 +1,5 @@
 // One resilience policy per request (CONNECTORS.md §2): the options with per-connector defaults (§2.6), the
-// full-jitter backoff and Retry-After rules (§2.2), and the retry loop
+// jittered exponential backoff and Retry-After rules (§2.2), and the retry loop
 //   retry loop -> circuit breaker check -> token bucket acquire -> attempt -> classify the outcome.
 //
 // Operations run inside RunWithRetry and report a failed attempt by throwing sqlflow::Error (or AttemptError
@@ -7,8 +7,8 @@
 // kTimeout use the error budget (max_retries), kThrottled the separate throttle budget
 // (max_throttle_retries), every other kind ends the loop at once.
 //
-// Thread rules: a RetryPolicy is read-only during RunWithRetry, so several threads may share one; the
-// breaker, bucket and RetryRandom it points to are thread-safe.
+// Thread rules: a RetryPolicy is read-only during RunWithRetry, so several threads may share one; the clock,
+// sleeper, breaker and bucket it points to are thread-safe, and so must be its `random` function.
 #pragma once
 
 #include <cstdint>

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sqlflow/common/cancel.h"
 #include "sqlflow/connectors/base/types.h"
 #include "sqlflow/engine/database.h"
 
@@ -46,6 +47,9 @@ struct ReadContext {
   std::string source_name;   // the SOURCE name, for messages
   std::string run_temp_dir;  // per-run temp directory (created)
   engine::Connection* connection = nullptr;
+  // The run's cancel token (outlives the stream). The executor also calls ReadStream::Cancel() when it fires;
+  // network sources pass it to their requests and backoff sleeps.
+  CancelToken* cancel = nullptr;
 };
 
 // A native file scan: the executor runs

@@ -156,6 +156,8 @@ class Writer {
       case WriteMode::kUpsert:
         result.rows = Upsert(info, matched, created, &result.detail);
         break;
+      case WriteMode::kIncremental:
+        throw Error(ErrorKind::kInternal, "EXPORT has no incremental mode");
     }
     phase_ = "commit " + target_.Display() + " on " + connection.endpoint();
     commit_sent_ = true;

@@ -2,23 +2,18 @@
 // (through ParseS3Options, the same parsing Configure uses) and the factories.
 #include <algorithm>
 
-#include "sqlflow/connectors/registry/builtin.h"
+#include "sqlflow/connectors/csv/csv_registration.h"
+#include "sqlflow/connectors/json/json_registration.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 #include "sqlflow/connectors/s3/s3_connector.h"
 #include "sqlflow/connectors/s3/s3_options.h"
+#include "sqlflow/connectors/s3/s3_registration.h"
 
 namespace sqlflow::connectors {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
-                                                        const std::vector<std::string>& names) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& name : names) out.push_back({name, "'" + name + "' is only valid on a " + side});
-  return out;
-}
 
 ResilienceDefaults S3Resilience() {
   ResilienceDefaults d = ResilienceDefaultsOf("s3");  // the §2.6 row, defined once in net/
@@ -216,6 +211,11 @@ ConnectorTypeInfo S3DestinationInfo() {
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, true, "SigV4 keys"};
   info.make_destination = [] { return MakeS3Destination(); };
   return info;
+}
+
+void RegisterS3Connector(Registries& registries) {
+  registries.sources.Register(S3SourceInfo());
+  registries.destinations.Register(S3DestinationInfo());
 }
 
 }  // namespace sqlflow::connectors
