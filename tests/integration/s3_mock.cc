@@ -64,6 +64,14 @@ S3Mock::S3Mock() : impl_(std::make_unique<Impl>()) {
         fault.before();
         lock.lock();
       }
+      if (fault.delay_ms > 0) {
+        const int delay = fault.delay_ms;
+        const bool only_delay = fault.status == 0;
+        lock.unlock();
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        lock.lock();
+        if (only_delay) break;
+      }
       if (fault.cut_after_bytes >= 0 && req.method == "GET" && m.buckets[bucket].count(key)) {
         auto data = std::make_shared<std::string>(m.buckets[bucket][key].data);
         res.set_header("ETag", "\"" + m.buckets[bucket][key].etag + "\"");

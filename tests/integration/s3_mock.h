@@ -38,6 +38,7 @@ class S3Mock {
     int64_t cut_after_bytes = -1;      // >= 0: answer 200/206 normally but close after this many body bytes
     bool error_body_with_200 = false;  // status 200 with an <Error> body (Complete)
     std::function<void()> before;      // runs before the fault is applied (e.g. change the object)
+    int delay_ms = 0;                  // wait this long first; with status 0 then answer normally
   };
   // Answer `status` with <Error><Code>code</Code> to matching requests `skip`..`skip + times - 1`.
   static Fault Answer(std::string method, std::string path, int skip, int times, int status,

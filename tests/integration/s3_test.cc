@@ -4,11 +4,17 @@
 // _s3_last_modified; the failed-write invariants: target and remote object unchanged, no pending upload).
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "pg_test_util.h"
 #include "s3_mock.h"
@@ -553,6 +559,52 @@ TEST_F(S3Cli, MultipartRoundTripOnS3rver) {
   auto head = Client(endpoint)->Head(kBucket, TestTableName() + "/mp.csv");
   ASSERT_TRUE(head.has_value());
   EXPECT_GT(head->size, 12 * 1024 * 1024);  // 3 parts of 5 MiB at most
+}
+
+}  // namespace
+}  // namespace sqlflow::testing
+
+namespace sqlflow::testing {
+namespace {
+
+// F28 (write): SIGINT while parts are uploading: the run exits non-zero, the multipart upload is aborted (no
+// pending upload), the old object is intact and no temp file is left.
+TEST_F(S3Cli, F28SigintDuringMultipartUploadAbortsIt) {
+  S3Mock mock;
+  mock.PutObject(kBucket, "f28/obj.csv", "old\n");
+  S3Mock::Fault slow = S3Mock::Answer("PUT", "partNumber=", 0, -1, 0, "");
+  slow.delay_ms = 3000;
+  mock.AddFault(slow);
+  Project(mock.endpoint(),
+          "CREATE TABLE big AS SELECT repeat('x', 16 * 1024 * 1024) AS v;\n"
+          "EXPORT SELECT v FROM big TO \"s3://" +
+              kBucket + "/f28/obj.csv\" OPTIONS {\"multipart_threshold_mb\": 5, \"part_size_mb\": 5};\n");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::execl(SQLFLOW_BINARY, SQLFLOW_BINARY, "--no-color", "--project-dir", dir_.path().c_str(), "pipeline",
+            "run", "p", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  while (mock.Count("PUT", "partNumber=") == 0 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(mock.Count("PUT", "partNumber="), 0) << "no part upload started";
+  ::kill(pid, SIGINT);
+  const auto signalled = std::chrono::steady_clock::now();
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "status " << status;
+  EXPECT_LT(seconds, 2.5) << "the upload was not cancelled promptly";
+  EXPECT_EQ(mock.Count("DELETE", "uploadId="), 1);
+  EXPECT_EQ(mock.PendingUploads(), 0u);
+  EXPECT_EQ(mock.GetObject(kBucket, "f28/obj.csv").data, "old\n");
+  ExpectNoTempFiles();
 }
 
 }  // namespace

@@ -212,9 +212,13 @@ void S3Destination::UploadMultipart(s3::S3Client& client, const S3Options& optio
     if (failure) std::rethrow_exception(failure);
     client.CompleteMultipartUpload(bucket, key, upload_id, etags, size);
   } catch (...) {
-    // Nothing becomes visible without Complete; abort so no parts are left behind (billed, listed).
+    // Nothing becomes visible without Complete; abort so no parts are left behind (billed, listed). The abort
+    // must run even when the run was cancelled, so it uses a client that ignores the run's token.
     try {
-      client.AbortMultipartUpload(bucket, key, upload_id);
+      auto config = std::make_shared<s3::S3ClientConfig>(client.config());
+      config->cancel = nullptr;
+      config->retry.max_retries = std::min<int64_t>(config->retry.max_retries, 2);
+      s3::S3Client(config).AbortMultipartUpload(bucket, key, upload_id);
     } catch (const std::exception&) {
     }
     throw;
@@ -292,8 +296,8 @@ WriteResult S3Destination::Write(const WriteRequest& request, ExportInput& input
     params.values["uri"] = request.object;
   }
   const S3Options options = Parse(params);
-  CancelToken cancel;
-  auto client = MakeClient(options, params, &cancel);
+  CancelToken own_cancel;  // when the caller gives no run token
+  auto client = MakeClient(options, params, request.cancel ? request.cancel : &own_cancel);
   std::random_device random;
   TempDir dir{input.TempPath("s3-export-" + std::to_string(random()))};
   fs::create_directories(dir.path);

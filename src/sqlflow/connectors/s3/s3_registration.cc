@@ -4,11 +4,11 @@
 
 #include "sqlflow/connectors/csv/csv_registration.h"
 #include "sqlflow/connectors/json/json_registration.h"
-#include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 #include "sqlflow/connectors/s3/s3_connector.h"
 #include "sqlflow/connectors/s3/s3_options.h"
+#include "sqlflow/connectors/s3/s3_registration.h"
 
 namespace sqlflow::connectors {
 namespace {

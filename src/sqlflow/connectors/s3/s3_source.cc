@@ -351,7 +351,8 @@ FileScan S3Source::BuildScan(const ReadRequest& request, ReadContext& context, c
 
 std::unique_ptr<ReadStream> S3Source::Read(const ReadRequest& request, ReadContext& context) {
   const int64_t start = NowMs();
-  CancelToken cancel;
+  CancelToken own_cancel;  // when the caller gives no run token
+  CancelToken& cancel = context.cancel ? *context.cancel : own_cancel;
   auto client = MakeClient(&cancel);
   std::vector<std::string> warnings;
   std::vector<S3ObjectInfo> objects = SelectObjects(*client, options_.location);
