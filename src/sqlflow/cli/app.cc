@@ -55,7 +55,8 @@ std::string CommandName(const std::vector<const CLI::App*>& path) {
 
 void CollectAllOptions(const CLI::App* command, std::vector<std::string>& out) {
   for (const auto& spelling : OptionSpellings(command)) out.push_back(spelling);
-  for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; })) CollectAllOptions(sub, out);
+  for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; }))
+    CollectAllOptions(sub, out);
 }
 
 // The first option on the command line that the parsed command does not accept: unknown anywhere (with a
@@ -78,8 +79,10 @@ std::optional<int> ReportMisplacedOption(const CLI::App& app, int argc, char** a
       hints.push_back("run '" + CommandName(path) + " --help' for its options");
       return UsageError("option '" + name + "' does not apply to '" + CommandName(path) + "'", hints);
     }
-    if (auto close = DidYouMean(name, valid)) hints.push_back("did you mean '" + *close + "'?");
-    else if (auto elsewhere = DidYouMean(name, everywhere)) hints.push_back("did you mean '" + *elsewhere + "'?");
+    if (auto close = DidYouMean(name, valid))
+      hints.push_back("did you mean '" + *close + "'?");
+    else if (auto elsewhere = DidYouMean(name, everywhere))
+      hints.push_back("did you mean '" + *elsewhere + "'?");
     hints.push_back("run '" + CommandName(path) + " --help' for usage");
     return UsageError("unknown option '" + name + "'", hints);
   }
@@ -120,7 +123,8 @@ int RunApp(int argc, char** argv) {
   PipelineOptions pipeline_options;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("-p,--profile", pipeline_options.profile, "Profile name (default dev)");
-    cmd->add_option("--vars,--variables", pipeline_options.vars, "Variables as JSON or k=v,k2=v2 (repeatable)")
+    cmd->add_option("--vars,--variables", pipeline_options.vars,
+                    "Variables as JSON or k=v,k2=v2 (repeatable)")
         ->take_all();
   };
 
@@ -213,7 +217,8 @@ int RunApp(int argc, char** argv) {
       if (!is_option)
         if (auto s = DidYouMean(extra, candidates)) hints.push_back("did you mean '" + *s + "'?");
       hints.push_back("run 'sqlflow --help' for usage");
-      return UsageError(std::string(is_option ? "unknown option '" : "unknown command '") + extra + "'", hints);
+      return UsageError(std::string(is_option ? "unknown option '" : "unknown command '") + extra + "'",
+                        hints);
     }
     if (dynamic_cast<const CLI::RequiredError*>(&e)) {
       return UsageError("missing argument: " + message, {"run 'sqlflow --help' for usage"});
@@ -222,11 +227,14 @@ int RunApp(int argc, char** argv) {
   }
 
   if (version) {
-    Console::Get().Out(std::string("sqlflow ") + SQLFLOW_VERSION + " (duckdb " + engine::DuckDBVersion() + ")\n");
+    Console::Get().Out(std::string("sqlflow ") + SQLFLOW_VERSION + " (duckdb " + engine::DuckDBVersion() +
+                       ")\n");
     return 0;
   }
   if (global.verbose && global.quiet) return UsageError("--verbose and --quiet cannot be combined");
-  Console::Get().Configure(global.quiet ? Verbosity::kQuiet : global.verbose ? Verbosity::kVerbose : Verbosity::kInfo,
+  Console::Get().Configure(global.quiet     ? Verbosity::kQuiet
+                           : global.verbose ? Verbosity::kVerbose
+                                            : Verbosity::kInfo,
                            global.no_color);
 
   if (p_list->parsed()) return PipelineList(global, pipeline_options);
@@ -236,7 +244,8 @@ int RunApp(int argc, char** argv) {
   if (pr_list->parsed()) return ProfilesList(global, profiles_json);
   if (pr_show->parsed()) return ProfilesShow(global, profile_name);
   if (pr_validate->parsed())
-    return ProfilesValidate(global, profile_name.empty() ? std::nullopt : std::optional<std::string>(profile_name));
+    return ProfilesValidate(global,
+                            profile_name.empty() ? std::nullopt : std::optional<std::string>(profile_name));
   if (c_list->parsed()) return ConnectList(global, connect_profile, connect_types, connect_json);
   if (c_describe->parsed()) return ConnectDescribe(global, connect_name, describe_format);
   if (c_test->parsed()) return ConnectTest(global, connect_name, connect_profile);

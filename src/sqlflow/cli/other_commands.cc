@@ -30,11 +30,13 @@ int ProfilesList(const GlobalOptions& global, bool json) {
     Diagnostics diagnostics;
     SourceCache sources;
     auto profile = project::LoadProfile(fs::path("."), name, diagnostics, sources);
-    std::string path = fs::exists("profiles/" + name + ".yml") ? "profiles/" + name + ".yml" : "profiles/" + name + ".yaml";
-    list.push_back({{"name", name},
-                    {"path", path},
-                    {"mode", profile ? nlohmann::ordered_json(profile->engine.mode) : nlohmann::ordered_json(nullptr)},
-                    {"valid", profile.has_value() && !diagnostics.HasErrors()}});
+    std::string path =
+        fs::exists("profiles/" + name + ".yml") ? "profiles/" + name + ".yml" : "profiles/" + name + ".yaml";
+    list.push_back(
+        {{"name", name},
+         {"path", path},
+         {"mode", profile ? nlohmann::ordered_json(profile->engine.mode) : nlohmann::ordered_json(nullptr)},
+         {"valid", profile.has_value() && !diagnostics.HasErrors()}});
   }
   console.Out(list.dump(2) + "\n");
   return 0;
@@ -64,8 +66,9 @@ void ValidateConnectorParams(const project::Profile& profile, const project::Con
   }
   if (report_unresolved) {
     for (const auto& [key, scalar] : connector.unresolved_params)
-      diagnostics.Error("SF412", "parameter '" + key + "' of connector '" + connector.name +
-                                     "': environment variable " + scalar.unset_env.value_or("?") + " is not set",
+      diagnostics.Error("SF412",
+                        "parameter '" + key + "' of connector '" + connector.name +
+                            "': environment variable " + scalar.unset_env.value_or("?") + " is not set",
                         scalar.pos);
   }
   auto validated = connectors::ValidateSourceParams(*info, connector.params);
@@ -97,14 +100,16 @@ void ValidateConnectorParams(const project::Profile& profile, const project::Con
 int ProfilesValidate(const GlobalOptions& global, const std::optional<std::string>& name) {
   ProjectContext context;
   if (!EnterProject(global, context)) return ReportDiagnostics(context.diagnostics, context.sources);
-  std::vector<std::string> names = name ? std::vector<std::string>{*name} : project::ListProfiles(fs::path("."));
+  std::vector<std::string> names =
+      name ? std::vector<std::string>{*name} : project::ListProfiles(fs::path("."));
   bool any_invalid = false;
   for (const auto& profile_name : names) {
     Diagnostics diagnostics;
     auto profile = project::LoadProfile(fs::path("."), profile_name, diagnostics, context.sources);
     if (profile) {
       project::WarnUnresolved(*profile, diagnostics);
-      for (const auto& connector : profile->connectors) ValidateConnectorParams(*profile, connector, diagnostics, false);
+      for (const auto& connector : profile->connectors)
+        ValidateConnectorParams(*profile, connector, diagnostics, false);
     }
     bool invalid = !profile || diagnostics.HasErrors();
     any_invalid |= invalid;
@@ -203,8 +208,10 @@ int ConnectTest(const GlobalOptions& global, const std::string& name, const std:
         auto dv = connectors::ValidateExportOptions(*dest_info, dest_info->name, connector->params, false);
         dest->Configure(connectors::WithDefaults(*dest_info, connector->name, dv.canonical));
         auto dest_result = dest->TestConnection();
-        if (!dest_result.ok) result = dest_result;
-        else if (!dest_result.message.empty()) result.message += "; " + dest_result.message;
+        if (!dest_result.ok)
+          result = dest_result;
+        else if (!dest_result.message.empty())
+          result.message += "; " + dest_result.message;
       }
     }
   } catch (const Error& e) {

@@ -32,7 +32,8 @@ std::map<std::string, std::string> Builtins(const std::string& pipeline, const s
 
 // Compiles one pipeline; diagnostics are left in context.diagnostics.
 std::optional<planner::Plan> Compile(ProjectContext& context, const project::Profile& profile,
-                                     const std::string& name, const std::vector<std::pair<std::string, std::string>>& vars) {
+                                     const std::string& name,
+                                     const std::vector<std::pair<std::string, std::string>>& vars) {
   planner::CompileRequest request;
   request.project_root = fs::path(".");
   request.pipeline = name;
@@ -93,8 +94,10 @@ int PipelineList(const GlobalOptions& global, const PipelineOptions& options) {
   } else {
     for (const auto& name : names) {
       std::string path = "pipelines/" + name + ".sf";
-      if (global.verbose) console.Out(name + "  " + path + "  " + Description(path) + "\n");
-      else console.Out(name + "\n");
+      if (global.verbose)
+        console.Out(name + "  " + path + "  " + Description(path) + "\n");
+      else
+        console.Out(name + "\n");
     }
   }
   ReportDiagnostics(context.diagnostics, context.sources);
@@ -140,7 +143,8 @@ int PipelineValidate(const GlobalOptions& global, const PipelineOptions& options
     auto plan = Compile(p.context, *p.profile, p.name, p.vars);
     int code = ReportDiagnostics(p.context.diagnostics, p.context.sources);
     if (plan && code == 0)
-      console.Out("ok: pipeline '" + p.name + "' is valid (" + Plural(static_cast<int64_t>(plan->steps.size()), "step") + ", " +
+      console.Out("ok: pipeline '" + p.name + "' is valid (" +
+                  Plural(static_cast<int64_t>(plan->steps.size()), "step") + ", " +
                   Plural(static_cast<int64_t>(plan->warnings.size()), "warning") + ")\n");
     return plan ? code : 2;
   }
@@ -183,11 +187,13 @@ int PipelineCompile(const GlobalOptions& global, const PipelineOptions& options)
   }
   Console& console = Console::Get();
   if (path != "-") {
-    console.Out("compiled '" + p.name + "': " + std::to_string(plan->steps.size()) + " steps -> " + path + "\n");
+    console.Out("compiled '" + p.name + "': " + std::to_string(plan->steps.size()) + " steps -> " + path +
+                "\n");
     if (global.verbose)
       for (const auto& step : plan->steps)
-        console.Out(step.id + "  " + step.kind + "  " + step.target.value_or("-") + "  " + step.pos.file + ":" +
-                    std::to_string(step.pos.line) + "  depends_on=" + Join(step.depends_on, ",") + "\n");
+        console.Out(step.id + "  " + step.kind + "  " + step.target.value_or("-") + "  " + step.pos.file +
+                    ":" + std::to_string(step.pos.line) + "  depends_on=" + Join(step.depends_on, ",") +
+                    "\n");
   }
   return 0;
 }
@@ -204,9 +210,11 @@ int PipelineRun(const GlobalOptions& global, const PipelineOptions& options) {
   Console& console = Console::Get();
   if (global.verbose)
     for (const auto& v : plan->variables)
-      console.Verbose("variable " + v.name + " = '" + (v.secret ? "***" : v.value) + "' (" + v.source + ")\n");
+      console.Verbose("variable " + v.name + " = '" + (v.secret ? "***" : v.value) + "' (" + v.source +
+                      ")\n");
   std::string error;
-  if (!WritePlan(*plan, "target/compiled/" + p.name + ".json", &error)) console.Warn("warning: " + error + "\n");
+  if (!WritePlan(*plan, "target/compiled/" + p.name + ".json", &error))
+    console.Warn("warning: " + error + "\n");
   executor::RunOptions run_options;
   run_options.run_id = plan->builtins.count("run_id") ? plan->builtins.at("run_id") : "";
   run_options.run_ts = plan->builtins.count("run_ts") ? plan->builtins.at("run_ts") : "";

@@ -37,7 +37,8 @@ bool EnterProject(const GlobalOptions& global, ProjectContext& context) {
   const std::string given = global.project_dir.empty() ? "." : global.project_dir;
   fs::path start = fs::weakly_canonical(fs::absolute(given, ec), ec);
   if (!fs::is_directory(start, ec)) {
-    context.diagnostics.Error("SF501", "No SQLFlow project found: directory '" + start.string() + "' does not exist")
+    context.diagnostics
+        .Error("SF501", "No SQLFlow project found: directory '" + start.string() + "' does not exist")
         .hints.push_back("create a project with: sqlflow init " + given);
     return false;
   }
@@ -65,9 +66,12 @@ std::optional<project::Profile> LoadProfileFor(const GlobalOptions& global, Proj
   if (!profile) return std::nullopt;
   Console& console = Console::Get();
   if (!global.verbose && !global.quiet) {
-    if (profile->log_level == "debug") console.set_verbosity(Verbosity::kVerbose);
-    else if (profile->log_level == "warning") console.set_verbosity(Verbosity::kWarning);
-    else if (profile->log_level == "error") console.set_verbosity(Verbosity::kError);
+    if (profile->log_level == "debug")
+      console.set_verbosity(Verbosity::kVerbose);
+    else if (profile->log_level == "warning")
+      console.set_verbosity(Verbosity::kWarning);
+    else if (profile->log_level == "error")
+      console.set_verbosity(Verbosity::kError);
   }
   for (const auto& secret : project::SecretValues(*profile)) console.redactor().AddSecret(secret);
   return profile;

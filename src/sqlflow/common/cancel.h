@@ -2,8 +2,9 @@
 // query, a ReadStream, a network request, an upload, a backoff sleep — observes it.
 //
 // Thread rules: Cancel() is safe from any thread but not from a signal handler (the executor's signal
-// handler wakes a watcher thread that calls it). Callbacks run on the thread that calls Cancel(), outside the token's lock, at most once each; a callback
-// registered after cancellation runs immediately on the registering thread.
+// handler wakes a watcher thread that calls it). Callbacks run on the thread that calls Cancel(), outside the
+// token's lock, at most once each; a callback registered after cancellation runs immediately on the
+// registering thread.
 #pragma once
 
 #include <atomic>

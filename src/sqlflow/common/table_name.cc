@@ -15,8 +15,10 @@ std::string DisplayPart(const std::string& part) {
 
 std::string TableName::Sql() const {
   std::string out;
-  if (!catalog.empty()) out = QuoteIdent(catalog) + "." + QuoteIdent(schema.empty() ? "main" : schema) + ".";
-  else if (!schema.empty() && !EqualsIgnoreCase(schema, "main")) out = QuoteIdent(schema) + ".";
+  if (!catalog.empty())
+    out = QuoteIdent(catalog) + "." + QuoteIdent(schema.empty() ? "main" : schema) + ".";
+  else if (!schema.empty() && !EqualsIgnoreCase(schema, "main"))
+    out = QuoteIdent(schema) + ".";
   return out + QuoteIdent(name);
 }
 

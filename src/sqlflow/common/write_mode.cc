@@ -6,16 +6,21 @@ namespace sqlflow {
 
 std::string_view WriteModeName(WriteMode mode) {
   switch (mode) {
-    case WriteMode::kAppend: return "append";
-    case WriteMode::kUpsert: return "upsert";
-    case WriteMode::kIncremental: return "incremental";
-    case WriteMode::kReplace: break;
+    case WriteMode::kAppend:
+      return "append";
+    case WriteMode::kUpsert:
+      return "upsert";
+    case WriteMode::kIncremental:
+      return "incremental";
+    case WriteMode::kReplace:
+      break;
   }
   return "replace";
 }
 
 std::optional<WriteMode> ParseWriteMode(std::string_view text) {
-  for (WriteMode mode : {WriteMode::kReplace, WriteMode::kAppend, WriteMode::kUpsert, WriteMode::kIncremental})
+  for (WriteMode mode :
+       {WriteMode::kReplace, WriteMode::kAppend, WriteMode::kUpsert, WriteMode::kIncremental})
     if (EqualsIgnoreCase(text, WriteModeName(mode))) return mode;
   return std::nullopt;
 }

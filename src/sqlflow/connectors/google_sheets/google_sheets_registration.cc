@@ -17,7 +17,9 @@ using Json = nlohmann::ordered_json;
 
 // ---- google_sheets ----
 
-ResilienceDefaults SheetsResilience() { return ResilienceDefaultsOf("google_sheets"); }
+ResilienceDefaults SheetsResilience() {
+  return ResilienceDefaultsOf("google_sheets");
+}
 
 void ValidateSheets(const Json& canonical, std::vector<ParamIssue>& issues) {
   const std::string prefix = "GOOGLE_SHEETS connector: ";
@@ -118,6 +120,8 @@ ConnectorTypeInfo GoogleSheetsSourceInfo() {
   return info;
 }
 
-void RegisterGoogleSheetsConnector(Registries& registries) { registries.sources.Register(GoogleSheetsSourceInfo()); }
+void RegisterGoogleSheetsConnector(Registries& registries) {
+  registries.sources.Register(GoogleSheetsSourceInfo());
+}
 
 }  // namespace sqlflow::connectors

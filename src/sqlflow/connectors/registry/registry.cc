@@ -50,7 +50,6 @@ std::vector<std::string> Registry::CanonicalNames() const {
   return names;
 }
 
-
 nlohmann::ordered_json AliasImpliedParams(std::string_view type_name) {
   const std::string key = NormalizeTypeName(type_name);
   if (key == "tsv") return {{"delimiter", "\t"}};
