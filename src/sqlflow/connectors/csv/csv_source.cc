@@ -1,3 +1,8 @@
+#include <zlib.h>
+
+#include <optional>
+#include <string_view>
+
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/csv/csv_connector.h"
@@ -17,6 +22,21 @@ std::string ShowDelimiter(const std::string& delimiter) {
 
 bool IsTsvPath(const std::string& path) {
   return FormatExtension(path) == ".tsv";
+}
+
+// The offset of a NUL byte in the first line of a plain or gzip file (first 64 KiB), if any.
+std::optional<size_t> NulInFirstLine(const std::string& path) {
+  if (EndsWith(ToLower(path), ".zst")) return std::nullopt;
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) return std::nullopt;  // the reader reports unreadable files
+  std::string head(64 << 10, '\0');
+  int n = gzread(file, head.data(), static_cast<unsigned>(head.size()));
+  gzclose(file);
+  if (n <= 0) return std::nullopt;
+  std::string_view line(head.data(), static_cast<size_t>(n));
+  line = line.substr(0, line.find('\n'));
+  size_t nul = line.find('\0');
+  return nul == std::string_view::npos ? std::nullopt : std::optional<size_t>(nul);
 }
 
 }  // namespace
@@ -55,6 +75,11 @@ void CsvSource::CheckFiles(const std::vector<std::string>& files) const {
   for (const auto& file : files) {
     if (FileSizeOrZero(file) == 0)
       throw Error(ErrorKind::kDataError, "CSV file '" + file + "' is empty (no header)");
+    // DuckDB reads a file of NUL bytes as an empty table, which would silently REPLACE a good one.
+    if (auto nul = NulInFirstLine(file))
+      throw Error(ErrorKind::kDataError, "CSV file '" + file +
+                                             "' is not text: a NUL byte in its first line (byte " +
+                                             std::to_string(*nul + 1) + ")");
   }
 }
 
