@@ -78,6 +78,36 @@ if [[ -x scripts/run_all_examples.sh ]]; then
   ((f > 0)) && failures+=("examples: $f failed (see $LOG_DIR/examples.log)")
 fi
 
+# 5. Fuzzing (tests/fuzz/): the regression seeds, one test each, then a bounded 60 s seeded run, one test.
+#    New failures are saved under tests/fuzz/seeds/ (commit them as regression seeds).
+echo "== fuzz"
+python3 tests/fuzz/fuzz.py --sqlflow "$BUILD_DIR/sqlflow" --replay tests/fuzz/seeds >"$LOG_DIR/fuzz-seeds.log" 2>&1
+seeds=$(grep -oE "^fuzz: [0-9]+" "$LOG_DIR/fuzz-seeds.log" | grep -oE "[0-9]+$" || echo 0)
+bad=$(grep -c "^FAIL" "$LOG_DIR/fuzz-seeds.log")
+grep -E "^fuzz: " "$LOG_DIR/fuzz-seeds.log" | sed 's/^/seeds: /'
+passed=$((passed + seeds - bad)); failed=$((failed + bad))
+((bad > 0)) && failures+=("fuzz seeds: $bad failed (see $LOG_DIR/fuzz-seeds.log)")
+python3 tests/fuzz/fuzz.py --sqlflow "$BUILD_DIR/sqlflow" --seconds "${SQLFLOW_FUZZ_SECONDS:-60}" \
+  --seed "${SQLFLOW_FUZZ_SEED:-$(date +%j)}" --jobs 2 >"$LOG_DIR/fuzz.log" 2>&1
+fuzz_status=$?
+grep -E "^(FAIL|fuzz: )" "$LOG_DIR/fuzz.log" | tail -5
+if ((fuzz_status == 0)); then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("fuzz: see $LOG_DIR/fuzz.log"); fi
+
+# 6. The sanitizer job: ASan + UBSan build (build-asan/) running the unit tests, e2e cases and fuzz seeds.
+if [[ "${SQLFLOW_SKIP_SANITIZERS:-}" != "1" ]]; then
+  echo "== sanitizers (address, undefined)"
+  scripts/run_sanitizer_tests.sh >"$LOG_DIR/sanitizers.log" 2>&1
+  grep -E "^(asan |sanitizer job|FAIL)" "$LOG_DIR/sanitizers.log"
+  line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$LOG_DIR/sanitizers.log" | tail -1)
+  if [[ -n "$line" ]]; then
+    p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    passed=$((passed + p)); failed=$((failed + f))
+    ((f > 0)) && failures+=("sanitizers: $f failed (see $LOG_DIR/sanitizers.log)")
+  else
+    failed=$((failed + 1)); failures+=("sanitizer job did not finish (see $LOG_DIR/sanitizers.log)")
+  fi
+fi
+
 echo
 for failure in "${failures[@]}"; do echo "FAILED: $failure"; done
 echo "$passed passed, $failed failed"

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/cli/project_context.h"
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
@@ -38,7 +39,7 @@ int ProfilesList(const GlobalOptions& global, bool json) {
          {"mode", profile ? nlohmann::ordered_json(profile->engine.mode) : nlohmann::ordered_json(nullptr)},
          {"valid", profile.has_value() && !diagnostics.HasErrors()}});
   }
-  console.Out(list.dump(2) + "\n");
+  console.Out(DumpJson(list, 2) + "\n");
   return 0;
 }
 
@@ -132,7 +133,7 @@ int ConnectList(const GlobalOptions& global, const std::string& profile_name, bo
       text += name + "  aliases: " + (info->aliases.empty() ? "-" : Join(info->aliases, ", ")) + "  source" +
               (dest ? ", destination" : "") + "\n";
     }
-    console.Out(json ? list.dump(2) + "\n" : text);
+    console.Out(json ? DumpJson(list, 2) + "\n" : text);
     return 0;
   }
   ProjectContext context;
@@ -148,7 +149,7 @@ int ConnectList(const GlobalOptions& global, const std::string& profile_name, bo
         if ((info && connectors::IsSecretParam(*info, key)) || IsSecretName(key)) value = "***";
       list.push_back({{"name", c.name}, {"type", c.type}, {"params", params}});
     }
-    console.Out(list.dump(2) + "\n");
+    console.Out(DumpJson(list, 2) + "\n");
     return 0;
   }
   if (profile->connectors.empty()) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/cli/project_context.h"
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/text.h"
@@ -50,7 +51,7 @@ std::optional<planner::Plan> Compile(ProjectContext& context, const project::Pro
 }
 
 bool WritePlan(const planner::Plan& plan, const std::string& path, std::string* error) {
-  std::string text = Console::Get().redactor().Mask(planner::PlanToJson(plan).dump(2)) + "\n";
+  std::string text = Console::Get().redactor().Mask(DumpJson(planner::PlanToJson(plan), 2)) + "\n";
   if (path == "-") {
     Console::Get().Out(text);
     return true;
@@ -90,7 +91,7 @@ int PipelineList(const GlobalOptions& global, const PipelineOptions& options) {
       std::string path = "pipelines/" + name + ".sf";
       list.push_back({{"name", name}, {"path", path}, {"description", Description(path)}});
     }
-    console.Out(list.dump(2) + "\n");
+    console.Out(DumpJson(list, 2) + "\n");
   } else {
     for (const auto& name : names) {
       std::string path = "pipelines/" + name + ".sf";

@@ -1,6 +1,7 @@
 // `sqlflow udf list|info` (LANGUAGE.md §11.7).
 #include <nlohmann/json.hpp>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/cli/commands.h"
 #include "sqlflow/cli/project_context.h"
 #include "sqlflow/common/console.h"
@@ -74,7 +75,7 @@ int UdfList(const GlobalOptions& global, bool json) {
   if (json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& u : discovery->udfs) list.push_back(ToJson(u));
-    console.Out(list.dump(2) + "\n");
+    console.Out(DumpJson(list, 2) + "\n");
   } else {
     for (const auto& u : discovery->udfs)
       console.Out(u.full_name + "  " + u.kind + "  " + u.Signature() + "\n");

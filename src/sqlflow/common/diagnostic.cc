@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
 
 namespace sqlflow {
@@ -51,6 +52,8 @@ void Diagnostics::SortByPosition() {
 }
 
 void SourceCache::Put(const std::string& file, std::string text) {
+  // Diagnostics quote these lines: secrets written in the file never reach the output (§10.5).
+  text = MaskSecretValuesInSource(text);
   std::vector<std::string> lines;
   std::string current;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -28,9 +28,16 @@ class SourceFile {
   size_t LineStart(int line) const;
 
  private:
+  // Code points in text_[0, offset): continuation bytes are counted once per block so that a position
+  // costs O(log lines + kBlock), not the length of its line (a statement of 100,000 references on one line
+  // would otherwise make positions quadratic, LANGUAGE.md §6.5).
+  size_t CodePointsBefore(size_t offset) const;
+  static constexpr size_t kBlock = 256;
+
   std::string path_;
   std::string text_;
   std::vector<size_t> line_starts_;
+  std::vector<size_t> code_points_at_block_;  // code points in text_[0, k * kBlock)
 };
 
 using SourceFilePtr = std::shared_ptr<const SourceFile>;

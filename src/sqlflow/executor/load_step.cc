@@ -2,6 +2,7 @@
 // merge into the target, and store the new watermark in the same transaction (§9.4, §9.7).
 #include <filesystem>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
@@ -157,7 +158,7 @@ IncrementalState PrepareIncremental(StepContext& ctx, const planner::SourceDetai
     request.cursor = connectors::CursorBound{*source.cursor_field, pushed, upsert};
   } else if (source.resolved.Has("cursor_start")) {
     const auto& start = source.resolved.values["cursor_start"];
-    std::string text = start.is_string() ? start.get<std::string>() : start.dump();
+    std::string text = start.is_string() ? start.get<std::string>() : DumpJson(start);
     state.bound_sql = cursor + " >= " + QuoteLiteral(text);
     request.cursor = connectors::CursorBound{*source.cursor_field, {"", text}, true};
   }

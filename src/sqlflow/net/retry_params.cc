@@ -1,3 +1,4 @@
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/net/retry_params.h"
 
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ struct Reader {
 
   [[noreturn]] void Fail(const char* key, const Json& value, const char* rule) const {
     throw Error(ErrorKind::kInvalidConfig,
-                ToUpper(type) + " connector: '" + key + "' must be " + rule + ", got " + value.dump(), "",
+                ToUpper(type) + " connector: '" + key + "' must be " + rule + ", got " + DumpJson(value), "",
                 "fix the value of '" + std::string(key) + "' in PARAMS / OPTIONS");
   }
 

@@ -5,10 +5,11 @@
 #include <map>
 #include <sstream>
 
+#include "sqlflow/common/limits.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/parser/parser.h"
-#include "sqlflow/parser/regions.h"
 #include "sqlflow/parser/statement_parser.h"
+#include "sqlflow/sqltext/scanner.h"
 
 namespace sqlflow::parser {
 
@@ -40,7 +41,8 @@ class PipelineReader;
 // Parses the block structure of one file. Included files are expanded through the reader.
 class FileParser {
  public:
-  FileParser(PipelineReader& reader, SourceFilePtr file, Diagnostics& diagnostics);
+  // `outer_if_depth`: IF blocks open around the INCLUDE that brought this file in (0 for the main file).
+  FileParser(PipelineReader& reader, SourceFilePtr file, Diagnostics& diagnostics, int outer_if_depth);
   FileParser(const FileParser&) = delete;
   FileParser& operator=(const FileParser&) = delete;
 
@@ -86,22 +88,27 @@ class FileParser {
   // Reads an IF / ELSE IF header; returns the condition, or nullopt at the end of the file.
   std::optional<RawCondition> Header(size_t keyword, size_t after, const std::string& label, size_t* next);
 
+  int IfDepth() const { return outer_if_depth_ + static_cast<int>(frames_.size()); }
+
   PipelineReader& reader_;
+  int outer_if_depth_;
   SourceFilePtr file_;
   std::string_view text_;
   Diagnostics& diagnostics_;
   int region_errors_ = 0;
   int lexical_errors_ = 0;
-  RegionScanner scanner_;
+  sqltext::RegionScanner scanner_;
   std::vector<Item> top_;
   std::vector<Frame> frames_;
+  bool too_deep_ = false;  // SF126 reported: the rest of the file is not parsed
 };
 
 // Reads the main file and every included file, detecting include cycles.
 class PipelineReader {
  public:
-  PipelineReader(const fs::path& project_root, Diagnostics& diagnostics, SourceCache& sources)
-      : root_(Absolute(project_root)), diagnostics_(diagnostics), sources_(sources) {}
+  PipelineReader(const fs::path& project_root, Diagnostics& diagnostics, SourceCache& sources,
+                 const ParseOptions& options)
+      : root_(Absolute(project_root)), diagnostics_(diagnostics), sources_(sources), options_(options) {}
 
   std::optional<PipelineTree> Read(const std::string& relative_path, std::optional<std::string> text) {
     main_dir_ = fs::path(relative_path).parent_path().lexically_normal();
@@ -110,20 +117,29 @@ class PipelineReader {
       diagnostics_.Error("SF601", "cannot read '" + relative_path + "'");
       return std::nullopt;
     }
+    if (!WithinSizeLimits(relative_path, *text, SourcePos{})) return std::nullopt;
     PipelineTree tree;
     tree.main_file = MakeFile(relative_path, std::move(*text));
-    tree.items = ParseFile(tree.main_file, Key(relative_path), Display(relative_path));
+    tree.items = ParseFile(tree.main_file, Key(relative_path), Display(relative_path), 0);
     tree.files = files_;
     return tree;
   }
 
   // The items of an included file, already expanded; empty after an error.
-  std::vector<Item> Expand(const SourceFile& including, const IncludeStmt& include) {
+  std::vector<Item> Expand(const SourceFile& including, const IncludeStmt& include, int if_depth) {
     SourcePos pos = including.Pos(include.path_offset, include.path_length);
     fs::path written(include.path);
     fs::path relative = (written.is_absolute() ? written : fs::path(including.path()).parent_path() / written)
                             .lexically_normal();
     std::string relative_text = relative.generic_string();
+    if (!IncludeAllowed(written, relative, pos)) return {};
+    if (static_cast<int>(stack_.size()) >= limits::kMaxIncludeDepth) {
+      diagnostics_
+          .Error("SF126", "INCLUDE nested deeper than " + std::to_string(limits::kMaxIncludeDepth) + " files",
+                 pos)
+          .hints.push_back("limits: docs/limits.md");
+      return {};
+    }
     std::string key = Key(relative_text);
     for (size_t i = 0; i < stack_.size(); ++i) {
       if (stack_[i].key != key) continue;
@@ -140,8 +156,9 @@ class PipelineReader {
       diagnostics_.Error("SF123", "included file not found: " + relative_text, pos);
       return {};
     }
+    if (!WithinSizeLimits(relative_text, *text, pos)) return {};
     SourceFilePtr file = MakeFile(relative_text, std::move(*text));
-    return ParseFile(file, key, Display(relative_text));
+    return ParseFile(file, key, Display(relative_text), if_depth);
   }
 
  private:
@@ -149,6 +166,63 @@ class PipelineReader {
     std::string key;
     std::string display;
   };
+
+  // §6.5: an INCLUDE names a pipeline file (.sf) inside the project root, unless the profile allows files
+  // outside it. Checked before the file is read, so that no other file's content can reach a message.
+  bool IncludeAllowed(const fs::path& written, const fs::path& relative, const SourcePos& pos) {
+    if (relative.extension() != ".sf") {
+      diagnostics_.Error("SF123",
+                         "INCLUDE must name a pipeline file ending in .sf: " + written.generic_string(), pos);
+      return false;
+    }
+    if (options_.allow_include_outside_project) return true;
+    std::error_code error;
+    fs::path canonical_root = fs::weakly_canonical(root_, error);
+    fs::path target = fs::weakly_canonical(relative.is_absolute() ? relative : root_ / relative, error);
+    std::string inside = target.lexically_relative(canonical_root).generic_string();
+    if (!written.is_absolute() && !error && !inside.empty() && !StartsWith(inside, "..")) return true;
+    auto& d = diagnostics_.Error(
+        "SF123",
+        "INCLUDE path leaves the project: " + written.generic_string() +
+            (written.is_absolute() ? " is absolute" : " resolves outside the project root"),
+        pos);
+    d.hints.push_back(
+        "INCLUDE paths are relative to the including file and stay inside the project; set "
+        "allow_include_outside_project: true in the profile to allow others");
+    return false;
+  }
+
+  // File size and line length limits (SF127); the message never quotes the file.
+  bool WithinSizeLimits(const std::string& relative_path, std::string_view text, const SourcePos& pos) {
+    std::string problem;
+    size_t problem_line = 1;
+    if (text.size() > limits::kMaxPipelineFileBytes) {
+      problem = "is larger than " + std::to_string(limits::kMaxPipelineFileBytes >> 20) + " MiB";
+    } else {
+      size_t line = 1, line_start = 0;
+      for (size_t i = 0; i <= text.size() && problem.empty(); ++i) {
+        if (i < text.size() && text[i] != '\n') continue;
+        if (i - line_start > limits::kMaxLineBytes) {
+          problem = "has a line longer than " + std::to_string(limits::kMaxLineBytes >> 20) + " MiB (line " +
+                    std::to_string(line) + ")";
+          problem_line = line;
+        }
+        ++line;
+        line_start = i + 1;
+      }
+    }
+    if (problem.empty()) return true;
+    SourcePos at = pos;  // the INCLUDE of an included file; the file itself otherwise
+    if (!at.valid()) {
+      at.file = relative_path;
+      at.line = static_cast<int>(problem_line);
+      at.column = 1;
+      sources_.Put(relative_path, "");  // the excerpt would quote the whole oversized line
+    }
+    diagnostics_.Error("SF127", "pipeline file " + relative_path + " " + problem, at)
+        .hints.push_back("limits: docs/limits.md");
+    return false;
+  }
 
   SourceFilePtr MakeFile(const std::string& relative_path, std::string text) {
     if (StartsWith(text, "\xEF\xBB\xBF")) text.erase(0, 3);
@@ -160,9 +234,9 @@ class PipelineReader {
     return file;
   }
 
-  std::vector<Item> ParseFile(const SourceFilePtr& file, std::string key, std::string display) {
+  std::vector<Item> ParseFile(const SourceFilePtr& file, std::string key, std::string display, int if_depth) {
     stack_.push_back({key, std::move(display)});
-    std::vector<Item> items = FileParser(*this, file, diagnostics_).Parse();
+    std::vector<Item> items = FileParser(*this, file, diagnostics_, if_depth).Parse();
     stack_.pop_back();
     expanded_[key] = items;
     return items;
@@ -187,18 +261,21 @@ class PipelineReader {
   fs::path root_;
   Diagnostics& diagnostics_;
   SourceCache& sources_;
+  ParseOptions options_;
   fs::path main_dir_;
   std::vector<SourceFilePtr> files_;
   std::vector<Active> stack_;
   std::map<std::string, std::vector<Item>> expanded_;
 };
 
-FileParser::FileParser(PipelineReader& reader, SourceFilePtr file, Diagnostics& diagnostics)
+FileParser::FileParser(PipelineReader& reader, SourceFilePtr file, Diagnostics& diagnostics,
+                       int outer_if_depth)
     : reader_(reader),
+      outer_if_depth_(outer_if_depth),
       file_(std::move(file)),
       text_(file_->text()),
       diagnostics_(diagnostics),
-      scanner_(text_, RegionScanner::VarRefs::kReport, [this](const TextError& error) {
+      scanner_(text_, sqltext::RegionScanner::VarRefs::kReport, [this](const sqltext::TextError& error) {
         ++lexical_errors_;
         if (error.code == "SF101" || error.code == "SF102" || error.code == "SF103" || error.code == "SF104")
           ++region_errors_;
@@ -217,8 +294,8 @@ std::vector<Item>& FileParser::Current() {
 
 std::string FileParser::WordAt(size_t pos, size_t* end) const {
   size_t i = pos;
-  if (i < text_.size() && IsIdentStart(text_[i])) {
-    while (i < text_.size() && IsIdentChar(text_[i])) ++i;
+  if (i < text_.size() && sqltext::IsIdentStart(text_[i])) {
+    while (i < text_.size() && sqltext::IsIdentChar(text_[i])) ++i;
   }
   *end = i;
   return ToUpper(text_.substr(pos, i - pos));
@@ -227,8 +304,8 @@ std::string FileParser::WordAt(size_t pos, size_t* end) const {
 std::string FileParser::DescribeAt(size_t pos) const {
   if (pos >= text_.size()) return "end of file";
   size_t end = pos + 1;
-  if (IsIdentChar(text_[pos])) {
-    while (end < text_.size() && IsIdentChar(text_[end])) ++end;
+  if (sqltext::IsIdentChar(text_[pos])) {
+    while (end < text_.size() && sqltext::IsIdentChar(text_[end])) ++end;
   } else {
     while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
   }
@@ -245,7 +322,7 @@ bool FileParser::IsEndIf(size_t begin, size_t end) const {
   if (word == "ENDIF") return true;
   if (word != "END") return false;
   size_t next = end;
-  while (next < text_.size() && IsSpace(text_[next])) ++next;
+  while (next < text_.size() && sqltext::IsSpace(text_[next])) ++next;
   size_t if_end = next;
   return next > end && WordAt(next, &if_end) == "IF";
 }
@@ -263,7 +340,7 @@ FileParser::Span FileParser::Scan(size_t pos, bool stop_at_then) {
   span.end = text_.size();
   while (i < text_.size()) {
     char c = text_[i];
-    if (IsSpace(c)) {
+    if (sqltext::IsSpace(c)) {
       ++i;
       continue;
     }
@@ -272,16 +349,16 @@ FileParser::Span FileParser::Scan(size_t pos, bool stop_at_then) {
       span.end = i;
       break;
     }
-    RegionKind kind = scanner_.KindAt(i);
-    if (kind != RegionKind::kNone) {
+    sqltext::RegionKind kind = scanner_.KindAt(i);
+    if (kind != sqltext::RegionKind::kNone) {
       size_t next = scanner_.Skip(i);
-      if (!RegionScanner::IsComment(kind)) token(i, next);
+      if (!sqltext::RegionScanner::IsComment(kind)) token(i, next);
       i = next;
       continue;
     }
-    if (IsIdentStart(c) && (i == 0 || !IsIdentChar(text_[i - 1]))) {
+    if (sqltext::IsIdentStart(c) && (i == 0 || !sqltext::IsIdentChar(text_[i - 1]))) {
       size_t end = i;
-      while (end < text_.size() && IsIdentChar(text_[end])) ++end;
+      while (end < text_.size() && sqltext::IsIdentChar(text_[end])) ++end;
       if (stop_at_then && EqualsIgnoreCase(text_.substr(i, end - i), "THEN")) {
         span.stop = Stop::kThen;
         span.end = i;
@@ -332,7 +409,7 @@ std::vector<Item> FileParser::Parse() {
       pos = EndIf(pos, word_end);
     } else if (word == "END") {
       size_t next = word_end;
-      while (next < text_.size() && IsSpace(text_[next])) ++next;
+      while (next < text_.size() && sqltext::IsSpace(text_[next])) ++next;
       if (next > word_end && WordAt(next, &if_end) == "IF") {
         pos = EndIf(pos, if_end);
       } else {
@@ -341,6 +418,11 @@ std::vector<Item> FileParser::Parse() {
     } else {
       pos = Statement(pos, word == "INCLUDE");
     }
+  }
+  while (!frames_.empty() && too_deep_) {
+    IfBlock closed = std::move(frames_.back().block);
+    frames_.pop_back();
+    Current().push_back(Item{std::move(closed)});
   }
   while (!frames_.empty()) {
     IfBlock& block = frames_.back().block;
@@ -387,6 +469,15 @@ std::optional<RawCondition> FileParser::Header(size_t keyword, size_t after, con
 }
 
 size_t FileParser::OpenIf(size_t keyword, size_t after) {
+  if (IfDepth() >= limits::kMaxIfDepth) {  // counted across INCLUDEs: the tree's depth is what matters
+    // The rest of the file cannot be read as blocks; stop here without a flood of follow-on errors.
+    diagnostics_
+        .Error("SF126", "IF blocks nested deeper than " + std::to_string(limits::kMaxIfDepth) + " levels",
+               file_->Pos(keyword, 2))
+        .hints.push_back("limits: docs/limits.md");
+    too_deep_ = true;
+    return text_.size();
+  }
   size_t next = after;
   std::optional<RawCondition> condition = Header(keyword, after, "IF", &next);
   if (!condition) return next;
@@ -461,7 +552,7 @@ size_t FileParser::Statement(size_t begin, bool is_include) {
   if (!span.lexical_error) {
     if (is_include) {
       if (auto include = ParseInclude(file_, begin, span.end, diagnostics_)) {
-        std::vector<Item> items = reader_.Expand(*file_, *include);
+        std::vector<Item> items = reader_.Expand(*file_, *include, IfDepth());
         std::vector<Item>& current = Current();
         for (auto& item : items) current.push_back(std::move(item));
       }
@@ -476,14 +567,15 @@ size_t FileParser::Statement(size_t begin, bool is_include) {
 
 std::optional<PipelineTree> ParsePipelineFile(const std::filesystem::path& project_root,
                                               const std::string& relative_path, Diagnostics& diagnostics,
-                                              SourceCache& sources) {
-  return PipelineReader(project_root, diagnostics, sources).Read(relative_path, std::nullopt);
+                                              SourceCache& sources, const ParseOptions& options) {
+  return PipelineReader(project_root, diagnostics, sources, options).Read(relative_path, std::nullopt);
 }
 
 std::optional<PipelineTree> ParsePipelineText(const std::filesystem::path& project_root,
                                               const std::string& relative_path, std::string text,
-                                              Diagnostics& diagnostics, SourceCache& sources) {
-  return PipelineReader(project_root, diagnostics, sources).Read(relative_path, std::move(text));
+                                              Diagnostics& diagnostics, SourceCache& sources,
+                                              const ParseOptions& options) {
+  return PipelineReader(project_root, diagnostics, sources, options).Read(relative_path, std::move(text));
 }
 
 }  // namespace sqlflow::parser

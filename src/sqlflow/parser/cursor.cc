@@ -30,8 +30,10 @@ bool Token::Is(std::string_view keyword) const {
   return kind == TokenKind::kWord && EqualsIgnoreCase(value, keyword);
 }
 
-Cursor::Cursor(const variables::SubstitutedText& text, RegionScanner::VarRefs var_refs)
-    : substituted_(text), text_(text.text), scanner_(text_, var_refs, [this](const TextError& error) {
+Cursor::Cursor(const variables::SubstitutedText& text, sqltext::RegionScanner::VarRefs var_refs)
+    : substituted_(text),
+      text_(text.text),
+      scanner_(text_, var_refs, [this](const sqltext::TextError& error) {
         Diagnostic diagnostic{
             Severity::kError, error.code, error.message, Pos(error.offset, error.length), {}, {}};
         if (!error.hint.empty()) diagnostic.hints.push_back(error.hint);
@@ -109,24 +111,24 @@ Token Cursor::Lex(size_t pos) {
   token.end = pos;
   if (pos >= text_.size()) return token;
   char c = text_[pos];
-  RegionKind region = scanner_.KindAt(pos);
-  if (region != RegionKind::kNone) {
+  sqltext::RegionKind region = scanner_.KindAt(pos);
+  if (region != sqltext::RegionKind::kNone) {
     token.end = scanner_.Skip(pos);
     std::string_view written = text_.substr(pos, token.end - pos);
     switch (region) {
-      case RegionKind::kString:
+      case sqltext::RegionKind::kString:
         token.kind = TokenKind::kSingleQuoted;
         token.value = Undouble(written.substr(1, written.size() - 2), '\'');
         break;
-      case RegionKind::kQuoted:
+      case sqltext::RegionKind::kQuoted:
         token.kind = TokenKind::kDoubleQuoted;
         token.value = Undouble(written.substr(1, written.size() - 2), '"');
         break;
-      case RegionKind::kDollarQuote:
+      case sqltext::RegionKind::kDollarQuote:
         token.kind = TokenKind::kDollarQuoted;
         token.value = std::string(written);
         break;
-      case RegionKind::kBrace:
+      case sqltext::RegionKind::kBrace:
         token.kind = TokenKind::kBrace;
         token.value = std::string(written);
         break;
@@ -138,8 +140,8 @@ Token Cursor::Lex(size_t pos) {
     return token;
   }
   size_t end = pos + 1;
-  if (IsIdentStart(c)) {
-    while (end < text_.size() && IsIdentChar(text_[end])) ++end;
+  if (sqltext::IsIdentStart(c)) {
+    while (end < text_.size() && sqltext::IsIdentChar(text_[end])) ++end;
     token.kind = TokenKind::kWord;
   } else if (c >= '0' && c <= '9') {
     while (end < text_.size() && text_[end] >= '0' && text_[end] <= '9') ++end;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sqlflow/common/diagnostic.h"
-#include "sqlflow/parser/regions.h"
+#include "sqlflow/sqltext/scanner.h"
 #include "sqlflow/variables/substitute.h"
 
 namespace sqlflow::parser {
@@ -56,7 +56,7 @@ class StatementError : public std::exception {
 // `text` must outlive the cursor.
 class Cursor {
  public:
-  Cursor(const variables::SubstitutedText& text, RegionScanner::VarRefs var_refs);
+  Cursor(const variables::SubstitutedText& text, sqltext::RegionScanner::VarRefs var_refs);
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
 
@@ -73,7 +73,7 @@ class Cursor {
   void Seek(size_t position);
 
   size_t SkipTrivia(size_t pos) { return scanner_.SkipTrivia(pos); }
-  RegionScanner& scanner() { return scanner_; }
+  sqltext::RegionScanner& scanner() { return scanner_; }
 
   SourcePos Pos(size_t offset, size_t length) const;
   [[noreturn]] void Fail(std::string code, std::string message, size_t offset, size_t length,
@@ -90,7 +90,7 @@ class Cursor {
 
   const variables::SubstitutedText& substituted_;
   std::string_view text_;
-  RegionScanner scanner_;
+  sqltext::RegionScanner scanner_;
   size_t position_ = 0;
   size_t prev_end_ = 0;
   std::optional<Token> peeked_;

@@ -17,7 +17,7 @@ namespace {
 constexpr int kMaxDepth = 256;
 
 struct JsonFailure {
-  TextError error;
+  sqltext::TextError error;
 };
 
 class JsonParser {
@@ -37,8 +37,8 @@ class JsonParser {
 
  private:
   [[noreturn]] void Fail(const std::string& detail, size_t offset, size_t length = 1, std::string hint = "") {
-    throw JsonFailure{TextError{"SF107", "invalid JSON in " + std::string(label_) + ": " + detail,
-                                std::move(hint), offset, length}};
+    throw JsonFailure{sqltext::TextError{"SF107", "invalid JSON in " + std::string(label_) + ": " + detail,
+                                         std::move(hint), offset, length}};
   }
 
   char At(size_t i) const { return i < end_ ? text_[i] : '\0'; }
@@ -53,8 +53,8 @@ class JsonParser {
   std::string Found() const {
     if (pos_ >= end_) return "end of object";
     size_t end = pos_ + 1;
-    if (IsIdentChar(text_[pos_])) {
-      while (end < end_ && IsIdentChar(text_[end])) ++end;
+    if (sqltext::IsIdentChar(text_[pos_])) {
+      while (end < end_ && sqltext::IsIdentChar(text_[end])) ++end;
     } else {
       while (end < end_ && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
     }
@@ -79,7 +79,7 @@ class JsonParser {
     if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber();
     for (const char* literal : {"true", "false", "null"}) {
       std::string_view word(literal);
-      if (text_.substr(pos_, word.size()) == word && !IsIdentChar(At(pos_ + word.size()))) {
+      if (text_.substr(pos_, word.size()) == word && !sqltext::IsIdentChar(At(pos_ + word.size()))) {
         pos_ += word.size();
         if (word == "true") return true;
         if (word == "false") return false;
@@ -111,8 +111,8 @@ class JsonParser {
       size_t key_begin = pos_;
       std::string key = ParseString();
       if (!seen.insert(key).second)
-        throw JsonFailure{TextError{"SF125", "duplicate key '" + key + "' in JSON object", "", key_begin,
-                                    pos_ - key_begin}};
+        throw JsonFailure{sqltext::TextError{"SF125", "duplicate key '" + key + "' in JSON object", "",
+                                             key_begin, pos_ - key_begin}};
       if (key_offsets) key_offsets->emplace_back(key, key_begin);
       SkipWhitespace();
       if (At(pos_) != ':') Unexpected("':' after key \"" + key + "\"");
@@ -265,8 +265,8 @@ class JsonParser {
     }
     // Whatever still looks like part of the number makes it invalid ("01", "1.", "0x1", "1e").
     size_t run_end = i;
-    while (run_end < end_ && (IsIdentChar(text_[run_end]) || text_[run_end] == '.' || text_[run_end] == '+' ||
-                              text_[run_end] == '-'))
+    while (run_end < end_ && (sqltext::IsIdentChar(text_[run_end]) || text_[run_end] == '.' ||
+                              text_[run_end] == '+' || text_[run_end] == '-'))
       ++run_end;
     if (!ok || run_end != i)
       Fail("invalid number '" + std::string(text_.substr(start, run_end - start)) + "'", start,
@@ -287,8 +287,8 @@ class JsonParser {
 
 }  // namespace
 
-std::variant<JsonObject, TextError> ParseJsonObject(std::string_view text, size_t begin, size_t end,
-                                                    std::string_view label) {
+std::variant<JsonObject, sqltext::TextError> ParseJsonObject(std::string_view text, size_t begin, size_t end,
+                                                             std::string_view label) {
   try {
     return JsonParser(text, begin, end, label).Parse();
   } catch (const JsonFailure& failure) {

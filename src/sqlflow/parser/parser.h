@@ -14,20 +14,28 @@ struct SubstitutedText;
 
 namespace sqlflow::parser {
 
+struct ParseOptions {
+  // INCLUDE may name a file outside the project root (profile key allow_include_outside_project).
+  bool allow_include_outside_project = false;
+};
+
 // Reads `relative_path` (relative to `project_root`), checks UTF-8 (SF100), regions (SF101-SF104, SF204,
 // and the variable-reference syntax SF202/SF203 in every region except comments), block structure
-// (SF105, SF106, SF120) and expands INCLUDEs (SF123: cycles, missing files, paths with variables).
+// (SF105, SF106, SF120) and expands INCLUDEs (SF123: cycles, missing files, paths with variables, paths that
+// are not .sf files or leave the project root). Limits (docs/limits.md): IF nesting and INCLUDE depth
+// (SF126), file size and line length (SF127).
 // Every error found is added to `diagnostics` (the parser recovers and keeps going); every file read is
 // registered in `sources`. Returns nullopt only when the main file cannot be read at all.
 std::optional<PipelineTree> ParsePipelineFile(const std::filesystem::path& project_root,
                                               const std::string& relative_path, Diagnostics& diagnostics,
-                                              SourceCache& sources);
+                                              SourceCache& sources, const ParseOptions& options = {});
 
 // Same, from text already in memory (tests, fuzzing). INCLUDEs are resolved relative to `project_root`
 // joined with the directory of `relative_path`.
 std::optional<PipelineTree> ParsePipelineText(const std::filesystem::path& project_root,
                                               const std::string& relative_path, std::string text,
-                                              Diagnostics& diagnostics, SourceCache& sources);
+                                              Diagnostics& diagnostics, SourceCache& sources,
+                                              const ParseOptions& options = {});
 
 // Parses one active statement after variable substitution (§3). Errors (SF101-SF119, SF122, SF124,
 // SF125, and SF309 for a KEY column listed twice) are added to `diagnostics`, positioned through `text`

@@ -37,8 +37,8 @@ bool StartsQuery(const Token& token) {
 std::string TrimSpace(std::string_view text) {
   size_t begin = 0;
   size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
+  while (begin < end && sqltext::IsSpace(text[begin])) ++begin;
+  while (end > begin && sqltext::IsSpace(text[end - 1])) --end;
   return std::string(text.substr(begin, end - begin));
 }
 
@@ -58,7 +58,7 @@ struct Classification {
 // §3.1: the kind of a statement, from its leading tokens.
 Classification Classify(const SubstitutedText& text) {
   Classification result;
-  Cursor cursor(text, RegionScanner::VarRefs::kIgnore);
+  Cursor cursor(text, sqltext::RegionScanner::VarRefs::kIgnore);
   try {
     result.first = cursor.Next();
   } catch (const StatementError&) {
@@ -112,7 +112,7 @@ Classification Classify(const SubstitutedText& text) {
 class StatementParser {
  public:
   explicit StatementParser(const SubstitutedText& text)
-      : text_(text.text), cursor_(text, RegionScanner::VarRefs::kIgnore) {}
+      : text_(text.text), cursor_(text, sqltext::RegionScanner::VarRefs::kIgnore) {}
 
   Statement Parse() {
     Classification classification = Classify(cursor_.substituted());
@@ -196,7 +196,7 @@ class StatementParser {
     Token token = cursor_.Next();
     if (token.kind != TokenKind::kBrace) cursor_.Fail("SF108", label + " must be a JSON object", token);
     auto result = ParseJsonObject(text_, token.begin, token.end, label);
-    if (auto* error = std::get_if<TextError>(&result)) {
+    if (auto* error = std::get_if<sqltext::TextError>(&result)) {
       std::vector<std::string> hints;
       if (!error->hint.empty()) hints.push_back(error->hint);
       cursor_.Fail(error->code, error->message, error->offset, error->length, std::move(hints));
@@ -406,7 +406,7 @@ class StatementParser {
       cursor_.Fail("SF116", "expected a query after AS (SELECT, WITH, FROM, VALUES or '(')", first);
     }
     size_t query_begin = as.end;
-    while (query_begin < text_.size() && IsSpace(text_[query_begin])) ++query_begin;
+    while (query_begin < text_.size() && sqltext::IsSpace(text_[query_begin])) ++query_begin;
     create.query = TrimSpace(text_.substr(query_begin));
     create.query_offset = query_begin;
     create.mode_word = clause.word;
@@ -431,15 +431,15 @@ class StatementParser {
       written = first.value;
       std::string_view content = first.value;
       size_t i = 0;
-      while (i < content.size() && IsSpace(content[i])) ++i;
+      while (i < content.size() && sqltext::IsSpace(content[i])) ++i;
       size_t digits_begin = i;
       while (i < content.size() && content[i] >= '0' && content[i] <= '9') ++i;
       amount_text = std::string(content.substr(digits_begin, i - digits_begin));
-      while (i < content.size() && IsSpace(content[i])) ++i;
+      while (i < content.size() && sqltext::IsSpace(content[i])) ++i;
       size_t unit_begin = i;
-      while (i < content.size() && IsIdentChar(content[i])) ++i;
+      while (i < content.size() && sqltext::IsIdentChar(content[i])) ++i;
       unit_text = std::string(content.substr(unit_begin, i - unit_begin));
-      while (i < content.size() && IsSpace(content[i])) ++i;
+      while (i < content.size() && sqltext::IsSpace(content[i])) ++i;
       if (i != content.size()) unit_text.clear();  // trailing text
     } else if (first.kind == TokenKind::kNumber) {
       amount_text = first.value;
@@ -510,7 +510,7 @@ class StatementParser {
     if (first.begin >= chosen->begin) cursor_.Fail("SF117", kHeadMessage, *chosen);
     if (StartsQuery(first)) {
       size_t query_begin = export_word.end;
-      while (query_begin < chosen->begin && IsSpace(text_[query_begin])) ++query_begin;
+      while (query_begin < chosen->begin && sqltext::IsSpace(text_[query_begin])) ++query_begin;
       exp.query = TrimSpace(text_.substr(query_begin, chosen->begin - query_begin));
       exp.query_offset = query_begin;
     } else {
@@ -574,14 +574,14 @@ class StatementParser {
     set.name = MakeName(name);
 
     // The value: the rest of the statement without comments, trimmed; a single quoted string is unquoted.
-    RegionScanner scanner(text_, RegionScanner::VarRefs::kIgnore, nullptr);
+    sqltext::RegionScanner scanner(text_, sqltext::RegionScanner::VarRefs::kIgnore, nullptr);
     std::string raw;
     size_t value_begin = std::string_view::npos;
     for (size_t i = equals.end; i < text_.size();) {
-      RegionKind kind = scanner.KindAt(i);
-      size_t next = kind == RegionKind::kNone ? i + 1 : scanner.Skip(i);
-      if (!RegionScanner::IsComment(kind)) {
-        if (value_begin == std::string_view::npos && !IsSpace(text_[i])) value_begin = i;
+      sqltext::RegionKind kind = scanner.KindAt(i);
+      size_t next = kind == sqltext::RegionKind::kNone ? i + 1 : scanner.Skip(i);
+      if (!sqltext::RegionScanner::IsComment(kind)) {
+        if (value_begin == std::string_view::npos && !sqltext::IsSpace(text_[i])) value_begin = i;
         raw.append(text_, i, next - i);
       }
       i = next;
@@ -614,11 +614,11 @@ std::optional<Statement> ParseStatement(const variables::SubstitutedText& text, 
 }
 
 std::string FirstWord(std::string_view statement_text) {
-  RegionScanner scanner(statement_text, RegionScanner::VarRefs::kIgnore, nullptr);
+  sqltext::RegionScanner scanner(statement_text, sqltext::RegionScanner::VarRefs::kIgnore, nullptr);
   size_t begin = scanner.SkipTrivia(0);
   size_t end = begin;
-  if (end < statement_text.size() && IsIdentStart(statement_text[end])) {
-    while (end < statement_text.size() && IsIdentChar(statement_text[end])) ++end;
+  if (end < statement_text.size() && sqltext::IsIdentStart(statement_text[end])) {
+    while (end < statement_text.size() && sqltext::IsIdentChar(statement_text[end])) ++end;
   }
   return ToUpper(statement_text.substr(begin, end - begin));
 }
@@ -626,7 +626,7 @@ std::string FirstWord(std::string_view statement_text) {
 std::optional<IncludeStmt> ParseInclude(const SourceFilePtr& file, size_t begin, size_t end,
                                         Diagnostics& diagnostics) {
   auto text = variables::SubstitutedText::Identity(file, begin, end);
-  Cursor cursor(text, RegionScanner::VarRefs::kAtomic);
+  Cursor cursor(text, sqltext::RegionScanner::VarRefs::kAtomic);
   try {
     cursor.Next();  // INCLUDE
     Token path = cursor.Next();

@@ -14,6 +14,7 @@
 #include "sqlflow/planner/sql_analysis.h"
 #include "sqlflow/planner/udf_rules.h"
 #include "sqlflow/variables/condition.h"
+#include "sqlflow/variables/statement_guard.h"
 #include "sqlflow/variables/substitute.h"
 
 namespace fs = std::filesystem;
@@ -44,15 +45,34 @@ std::vector<std::string> ListPipelines(const fs::path& root, bool include_hidden
   return names;
 }
 
+bool IsPipelineName(const fs::path& root, const std::string& name) {
+  if (name.empty() || name.front() == '/' || name.find('\\') != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    return false;
+  for (const auto& part : Split(name, '/'))
+    if (part.empty() || part == "." || part == "..") return false;
+  // A symbolic link may still lead out of pipelines/: the file must resolve inside it.
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(root / "pipelines", ec);
+  fs::path file = fs::weakly_canonical(root / "pipelines" / (name + ".sf"), ec);
+  if (ec) return false;
+  auto rel = file.lexically_relative(dir).generic_string();
+  return !rel.empty() && !StartsWith(rel, "..");
+}
+
 std::optional<std::string> ResolvePipelineName(const fs::path& root, const std::string& argument,
                                                Diagnostics& diagnostics) {
   std::string name = argument;
   if (EndsWith(name, ".sf")) name = name.substr(0, name.size() - 3);
   if (StartsWith(name, "pipelines/")) name = name.substr(10);
   std::error_code ec;
-  if (!name.empty() && fs::is_regular_file(root / "pipelines" / (name + ".sf"), ec)) return name;
+  bool is_name = IsPipelineName(root, name);  // §6.5: a name, never a path out of pipelines/
+  if (is_name && fs::is_regular_file(root / "pipelines" / (name + ".sf"), ec)) return name;
   auto available = ListPipelines(root);
-  auto& d = diagnostics.Error("SF502", "pipeline '" + argument + "' not found in pipelines/");
+  auto& d = is_name ? diagnostics.Error("SF502", "pipeline '" + argument + "' not found in pipelines/")
+                    : diagnostics.Error("SF502", "invalid pipeline name '" + argument +
+                                                     "': a pipeline is named by its path under pipelines/ "
+                                                     "without '.sf', '..', '.' or a leading '/'");
   if (auto suggestion = DidYouMean(name, available)) d.hints.push_back("did you mean '" + *suggestion + "'?");
   d.hints.push_back("available pipelines: " + (available.empty() ? std::string("(none)") : Join(available, ", ")));
   return std::nullopt;
@@ -217,7 +237,9 @@ class Compiler {
 std::optional<Plan> Compiler::Run() {
   std::string rel = "pipelines/" + request_.pipeline + ".sf";
   int errors_before_parse = diagnostics_.ErrorCount();
-  auto tree = parser::ParsePipelineFile(request_.project_root, rel, diagnostics_, sources_);
+  parser::ParseOptions parse_options;
+  parse_options.allow_include_outside_project = request_.profile && request_.profile->allow_include_outside_project;
+  auto tree = parser::ParsePipelineFile(request_.project_root, rel, diagnostics_, sources_, parse_options);
   if (!tree) return std::nullopt;
   bool structural_errors = diagnostics_.ErrorCount() != errors_before_parse;
 
@@ -356,6 +378,11 @@ void Compiler::HandleStatement(const parser::RawStatement& raw) {
     return;
   }
   size_t first_new = diagnostics_.All().size();
+  if (!variables::CheckStatementKept(text, raw.begin, raw.end, diagnostics_)) {  // §6.5: no value adds SQL
+    AddVariableNotes(text, first_new);
+    statement_failed_ = true;
+    return;
+  }
   auto statement = parser::ParseStatement(text, diagnostics_);
   AddVariableNotes(text, first_new);
   if (!statement) {

@@ -32,7 +32,12 @@ std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& 
 // starting with '_' or '.' are included.
 std::vector<std::string> ListPipelines(const std::filesystem::path& root, bool include_hidden = false);
 
-// Normalises a pipeline argument (drops a trailing .sf) and checks it exists: SF502 with the list.
+// True when `name` names a file under pipelines/ (no '..', '.', empty or absolute parts, no backslash, and
+// no symbolic link leading out of pipelines/). LANGUAGE.md §6.5: pipeline names are names, not paths.
+bool IsPipelineName(const std::filesystem::path& root, const std::string& name);
+
+// Normalises a pipeline argument (drops a trailing .sf) and checks it is a name (IsPipelineName) and exists:
+// SF502 with the list of available pipelines.
 std::optional<std::string> ResolvePipelineName(const std::filesystem::path& root, const std::string& argument,
                                                Diagnostics& diagnostics);
 

@@ -8,6 +8,7 @@
 
 #include "sqlflow/common/text.h"
 #include "sqlflow/engine/database.h"
+#include "sqlflow/sqltext/scanner.h"
 
 namespace sqlflow::planner {
 
@@ -15,74 +16,6 @@ namespace {
 
 bool IsIdentChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// Calls `visit(begin, end)` for every run of SQL text outside strings, quoted identifiers, dollar quotes
-// and comments.
-void ForEachCodeRun(const std::string& sql, const std::function<void(size_t, size_t)>& visit) {
-  size_t i = 0, run = 0, n = sql.size();
-  auto flush = [&](size_t end) {
-    if (end > run) visit(run, end);
-  };
-  while (i < n) {
-    char c = sql[i];
-    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      flush(i);
-      size_t e = sql.find('\n', i);
-      i = e == std::string::npos ? n : e;
-      run = i;
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      flush(i);
-      int depth = 0;
-      while (i < n) {
-        if (sql.compare(i, 2, "/*") == 0) {
-          ++depth;
-          i += 2;
-        } else if (sql.compare(i, 2, "*/") == 0) {
-          i += 2;
-          if (--depth == 0) break;
-        } else {
-          ++i;
-        }
-      }
-      run = i;
-    } else if (c == '\'' || c == '"') {
-      flush(i);
-      bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e');
-      ++i;
-      while (i < n) {
-        if (backslash && sql[i] == '\\') {
-          i += 2;
-          continue;
-        }
-        if (sql[i] == c) {
-          if (i + 1 < n && sql[i + 1] == c) {
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        ++i;
-      }
-      run = i;
-    } else if (c == '$' && (i == 0 || !IsIdentChar(sql[i - 1]))) {
-      size_t j = i + 1;
-      while (j < n && IsIdentChar(sql[j]) && !(sql[j] >= '0' && sql[j] <= '9' && j == i + 1)) ++j;
-      if (j < n && sql[j] == '$') {
-        std::string tag = sql.substr(i, j - i + 1);
-        size_t close = sql.find(tag, j + 1);
-        flush(i);
-        i = close == std::string::npos ? n : close + tag.size();
-        run = i;
-      } else {
-        ++i;
-      }
-    } else {
-      ++i;
-    }
-  }
-  flush(n);
 }
 
 struct Token {
@@ -95,39 +28,24 @@ struct Token {
 
 // Words, quoted identifiers and punctuation of a statement (strings and comments skipped).
 std::vector<Token> Tokenize(const std::string& sql) {
+  sqltext::RegionScanner scanner(sql, sqltext::RegionScanner::VarRefs::kIgnore, nullptr,
+                                 sqltext::RegionScanner::Braces::kPlain);
   std::vector<Token> tokens;
   int depth = 0;
   size_t i = 0, n = sql.size();
   while (i < n) {
     char c = sql[i];
-    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      size_t e = sql.find('\n', i);
-      i = e == std::string::npos ? n : e;
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      size_t e = sql.find("*/", i + 2);
-      i = e == std::string::npos ? n : e + 2;
-    } else if (c == '\'') {
-      ++i;
-      while (i < n && !(sql[i] == '\'' && (i + 1 >= n || sql[i + 1] != '\''))) i += sql[i] == '\'' ? 2 : 1;
-      ++i;
+    sqltext::RegionKind kind = scanner.KindAt(i);
+    if (sqltext::RegionScanner::IsComment(kind)) {
+      i = scanner.Skip(i);
+    } else if (kind == sqltext::RegionKind::kString || kind == sqltext::RegionKind::kDollarQuote) {
+      i = scanner.Skip(i);
       tokens.push_back({"'", "", i, false, depth});
-    } else if (c == '"') {
+    } else if (kind == sqltext::RegionKind::kQuoted) {
       size_t start = i;
-      std::string text;
-      ++i;
-      while (i < n) {
-        if (sql[i] == '"') {
-          if (i + 1 < n && sql[i + 1] == '"') {
-            text += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        text += sql[i++];
-      }
-      tokens.push_back({"\"", text, start, true, depth});
+      i = scanner.Skip(i);
+      tokens.push_back({"\"", sqltext::UnquoteIdentifier(std::string_view(sql).substr(start, i - start)), start,
+                        true, depth});
     } else if (IsIdentChar(c)) {
       size_t start = i;
       while (i < n && IsIdentChar(sql[i])) ++i;
@@ -392,7 +310,7 @@ TableUse SqlAnalyzer::AnalyzeStatement(const std::string& sql) {
 std::vector<std::string> FindTimeMacros(const std::string& sql) {
   static const char* kMacros[] = {"@start_date", "@end_date", "@start_dt", "@end_dt"};
   std::vector<std::pair<size_t, std::string>> hits;
-  ForEachCodeRun(sql, [&](size_t begin, size_t end) {
+  sqltext::ForEachCodeRun(sql, [&](size_t begin, size_t end) {
     std::string lower = ToLower(sql.substr(begin, end - begin));
     for (const char* macro : kMacros) {
       size_t pos = 0, len = std::string(macro).size();
@@ -417,7 +335,7 @@ std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_d
   std::vector<Hit> hits;
   const std::pair<const char*, const std::string*> macros[] = {
       {"@start_date", &start_date}, {"@end_date", &end_date}, {"@start_dt", &start_dt}, {"@end_dt", &end_dt}};
-  ForEachCodeRun(sql, [&](size_t begin, size_t end) {
+  sqltext::ForEachCodeRun(sql, [&](size_t begin, size_t end) {
     std::string lower = ToLower(sql.substr(begin, end - begin));
     for (const auto& [macro, value] : macros) {
       size_t pos = 0, len = std::string(macro).size();

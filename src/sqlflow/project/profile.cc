@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sqlflow/common/json_dump.h"
+#include "sqlflow/common/limits.h"
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/variables/var_ref.h"
@@ -27,8 +29,13 @@ const ConnectorConfig* Profile::FindConnector(const std::string& connector_name)
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"engines",     "variables", "connectors",
-                                                "connections", "log_level", "version"};
+const std::vector<std::string> kTopLevelKeys = {"engines",
+                                                "variables",
+                                                "connectors",
+                                                "connections",
+                                                "log_level",
+                                                "version",
+                                                "allow_include_outside_project"};
 const std::vector<std::string> kDuckdbKeys = {"mode", "path", "memory_limit", "threads", "temp_directory"};
 const std::vector<std::string> kLogLevels = {"debug", "info", "warning", "error"};
 
@@ -126,21 +133,7 @@ bool IsSecretKey(const std::vector<std::string>& path, const std::string& key) {
 
 // The password part of every URI-like substring (scheme://user:password@host).
 void CollectUriPasswords(const std::string& text, std::vector<std::string>& out) {
-  size_t search = 0;
-  while (true) {
-    size_t scheme = text.find("://", search);
-    if (scheme == std::string::npos) return;
-    size_t start = scheme + 3;
-    size_t end = text.find_first_of("/ \t\n'\"?", start);
-    if (end == std::string::npos) end = text.size();
-    size_t at = text.rfind('@', end);
-    if (at != std::string::npos && at >= start) {
-      size_t colon = text.find(':', start);
-      if (colon != std::string::npos && colon < at && at > colon + 1)
-        out.push_back(text.substr(colon + 1, at - colon - 1));
-    }
-    search = std::max(end, start);
-  }
+  for (const auto& [begin, end] : FindUriPasswords(text)) out.push_back(text.substr(begin, end - begin));
 }
 
 // ---- loading ----
@@ -161,6 +154,42 @@ std::string ReadFileText(const fs::path& path, bool* ok) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+// Visits the tree as the readers will, aliases expanded, and stops once the node budget or the depth limit
+// is passed: a YAML alias bomb (a few lines, billions of nodes once expanded) costs at most the budget.
+bool VisitWithinBudget(const YAML::Node& node, size_t& remaining, int depth) {
+  if (remaining == 0 || depth > limits::kMaxProfileYamlDepth) return false;
+  --remaining;
+  if (node.IsMap()) {
+    for (const auto& entry : node)
+      if (!VisitWithinBudget(entry.first, remaining, depth + 1) ||
+          !VisitWithinBudget(entry.second, remaining, depth + 1))
+        return false;
+  } else if (node.IsSequence()) {
+    for (const auto& item : node)
+      if (!VisitWithinBudget(item, remaining, depth + 1)) return false;
+  }
+  return true;
+}
+
+bool WithinYamlBudget(const ProfileDocument& document, Diagnostics& diagnostics) {
+  size_t remaining = limits::kMaxProfileYamlNodes;
+  if (VisitWithinBudget(document.root, remaining, 0)) return true;
+  SourcePos pos;
+  pos.file = document.file;
+  pos.line = 1;
+  pos.column = 1;
+  diagnostics
+      .Error("SF504",
+             "invalid YAML in " + document.file + ": more than " +
+                 std::to_string(limits::kMaxProfileYamlNodes) +
+                 " nodes with aliases expanded, or nested deeper than " +
+                 std::to_string(limits::kMaxProfileYamlDepth) + " levels",
+             pos)
+      .hints.push_back(
+          "a profile is a small file; remove the aliases that expand to it (limits: docs/limits.md)");
+  return false;
 }
 
 std::vector<std::string> SplitLines(const std::string& text) {
@@ -252,6 +281,13 @@ class ProfileReader {
         log_level = entry.second;
       } else if (key == "version") {
         // accepted and ignored
+      } else if (key == "allow_include_outside_project") {
+        const YAML::Node& value = entry.second;
+        if (value.IsScalar() && (value.Scalar() == "true" || value.Scalar() == "false")) {
+          profile.allow_include_outside_project = value.Scalar() == "true";
+        } else {
+          diagnostics_.Error("SF508", "allow_include_outside_project must be true or false", NodePos(value));
+        }
       } else {
         UnknownKey(entry.first, kTopLevelKeys);
       }
@@ -690,6 +726,11 @@ std::optional<ProfileDocument> ReadProfileDocument(const fs::path& root, const s
     diagnostics.Error("SF504", "invalid YAML in " + document.file + ": cannot read the file");
     return std::nullopt;
   }
+  if (document.text.size() > limits::kMaxProfileFileBytes) {
+    diagnostics.Error("SF504", "invalid YAML in " + document.file + ": the file is larger than " +
+                                   std::to_string(limits::kMaxProfileFileBytes >> 20) + " MiB");
+    return std::nullopt;
+  }
   if (StartsWith(document.text, "\xEF\xBB\xBF")) document.text.erase(0, 3);
   sources.Put(document.file, document.text);
   try {
@@ -724,6 +765,7 @@ std::optional<ProfileDocument> ReadProfileDocument(const fs::path& root, const s
     diagnostics.Error("SF504", "invalid YAML in " + document.file + ": " + exception.msg, pos);
     return std::nullopt;
   }
+  if (!WithinYamlBudget(document, diagnostics)) return std::nullopt;
   return document;
 }
 
@@ -801,7 +843,7 @@ class ProfileShower {
       out << "***";
       return;
     }
-    std::string text = MaskUriPasswords(scalar.text);
+    std::string text = MaskConnectionSecrets(scalar.text);
     if (scalar.quoted && LooksNonString(text)) {
       out << YAML::DoubleQuoted << text;
     } else {
@@ -828,7 +870,7 @@ void CollectSecretJson(const nlohmann::ordered_json& value, std::vector<std::str
     if (secret && !text.empty()) out.push_back(text);
     CollectUriPasswords(text, out);
   } else if (secret && !value.is_null()) {
-    out.push_back(value.dump());
+    out.push_back(DumpJson(value));
   }
 }
 

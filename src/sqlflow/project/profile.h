@@ -56,6 +56,8 @@ struct Profile {
   std::map<std::string, variables::ProfileVariable> variables;
   std::vector<ConnectorConfig> connectors;  // in file order
   std::string log_level = "info";
+  // INCLUDE may name a file outside the project root (LANGUAGE.md §6.5; docs/limits.md). Off by default.
+  bool allow_include_outside_project = false;
   // engines.duckdb values that are unresolved (SF513 when used): key -> scalar. LoadProfile already reports
   // SF513 for the used ones, so after a successful load only unused ones remain here (e.g. `path` in
   // memory mode).

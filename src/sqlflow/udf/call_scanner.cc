@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "sqlflow/common/text.h"
+#include "sqlflow/sqltext/scanner.h"
 
 namespace sqlflow::udf {
 
@@ -15,33 +16,10 @@ bool IdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
 }
 
-// Skips a string, quoted identifier or comment starting at `i`; returns the position after it, or `i`
-// when nothing starts there.
-size_t SkipOpaque(std::string_view s, size_t i) {
-  char c = s[i];
-  if (c == '\'' || c == '"') {
-    size_t j = i + 1;
-    while (j < s.size()) {
-      if (s[j] == c) {
-        if (j + 1 < s.size() && s[j + 1] == c) {
-          j += 2;
-          continue;
-        }
-        return j + 1;
-      }
-      ++j;
-    }
-    return s.size();
-  }
-  if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-    size_t j = s.find('\n', i);
-    return j == std::string_view::npos ? s.size() : j;
-  }
-  if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-    size_t j = s.find("*/", i + 2);
-    return j == std::string_view::npos ? s.size() : j + 2;
-  }
-  return i;
+// Strings, quoted identifiers, dollar quotes and comments are skipped by the one SQL-text scanner.
+sqltext::RegionScanner PlainSqlScanner(std::string_view s) {
+  return sqltext::RegionScanner(s, sqltext::RegionScanner::VarRefs::kIgnore, nullptr,
+                                sqltext::RegionScanner::Braces::kPlain);
 }
 
 // Parses the arguments of a call whose '(' is at `open`; sets call.end and call.closed.
@@ -56,8 +34,9 @@ void ParseArgs(std::string_view s, size_t open, FunctionCall& call) {
     if (b > a || !call.args.empty() || s[end] == ',')
       call.args.push_back({std::string(raw.substr(a, b - a)), arg_begin + a, arg_begin + b});
   };
+  sqltext::RegionScanner scanner = PlainSqlScanner(s);
   for (size_t i = open; i < s.size();) {
-    size_t skipped = SkipOpaque(s, i);
+    size_t skipped = scanner.Skip(i);
     if (skipped != i) {
       i = skipped;
       continue;
@@ -86,8 +65,9 @@ void ParseArgs(std::string_view s, size_t open, FunctionCall& call) {
 std::vector<FunctionCall> FindCalls(std::string_view s) {
   std::vector<FunctionCall> calls;
   std::string previous_word;
+  sqltext::RegionScanner scanner = PlainSqlScanner(s);
   for (size_t i = 0; i < s.size();) {
-    size_t skipped = SkipOpaque(s, i);
+    size_t skipped = scanner.Skip(i);
     if (skipped != i) {
       i = skipped;
       previous_word.clear();
@@ -191,7 +171,7 @@ bool IsTableName(std::string_view arg) {
   while (true) {
     if (i >= arg.size()) return false;
     if (arg[i] == '"') {
-      size_t j = SkipOpaque(arg, i);
+      size_t j = PlainSqlScanner(arg).Skip(i);
       if (j == i + 2 || arg[j - 1] != '"') return false;
       i = j;
     } else {

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "sqlflow/common/limits.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/sqltext/scanner.h"
 
 namespace sqlflow::variables {
 
@@ -71,16 +73,19 @@ class ConditionEvaluator {
  private:
   struct Node {
     enum class Kind { kOr, kAnd, kNot, kCompare, kValue } kind;
-    std::unique_ptr<Node> left, right;  // kOr / kAnd: both; kNot: left
-    const Token* lhs = nullptr;         // kCompare, kValue
-    const Token* op = nullptr;          // kCompare
-    const Token* rhs = nullptr;         // kCompare
+    // kOr / kAnd: two or more operands, flat, so that a long chain is not a deep tree; kNot: one.
+    std::vector<std::unique_ptr<Node>> operands;
+    const Token* lhs = nullptr;  // kCompare, kValue
+    const Token* op = nullptr;   // kCompare
+    const Token* rhs = nullptr;  // kCompare
   };
 
   // Tokenizing and substitution.
   bool Tokenize();
   bool ReadQuoted(size_t& i, Token& token);
   void ReadWord(size_t& i, Token& token);
+  // A reference at `i` inside an operand: ends the literal piece and adds the reference. False when none.
+  bool ReadVarRef(size_t& i, Token& token, std::string& literal);
   bool ResolveOperands();
 
   // Parsing.
@@ -90,6 +95,11 @@ class ConditionEvaluator {
   std::unique_ptr<Node> ParseAnd();
   std::unique_ptr<Node> ParseNot();
   std::unique_ptr<Node> ParsePrimary();
+  // `a KEYWORD b KEYWORD c ...` as one flat node: a chain of any length is not a deep tree.
+  using ParseFn = std::unique_ptr<Node> (ConditionEvaluator::*)();
+  std::unique_ptr<Node> ParseChain(std::string_view keyword, Node::Kind kind, ParseFn parse_operand);
+  // Counts one level of parentheses or NOT; past kMaxConditionDepth it is SF212 (LANGUAGE.md §6.5).
+  void EnterNesting(const Token& token);
   [[noreturn]] void FailExpectedOperand(const Token& token);
   [[noreturn]] void FailUnexpected(const Token& token);
   void FailCommon(const Token& token);  // throws for = <> !
@@ -108,6 +118,7 @@ class ConditionEvaluator {
   Diagnostics& diagnostics_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
+  int depth_ = 0;
 };
 
 SourcePos ConditionEvaluator::PosOf(const Token& token) const {
@@ -118,6 +129,22 @@ SourcePos ConditionEvaluator::PosOf(const Token& token) const {
 SourcePos ConditionEvaluator::PosAfterLastToken() const {
   if (tokens_.size() < 2) return file_->Pos(begin_, 1);
   return file_->Pos(tokens_[tokens_.size() - 2].end, 1);
+}
+
+bool ConditionEvaluator::ReadVarRef(size_t& i, Token& token, std::string& literal) {
+  std::string_view bounded = std::string_view(file_->text()).substr(0, end_);
+  if (!StartsVarRef(bounded, i)) return false;
+  VarRef ref = ScanVarRef(bounded, i);
+  if (ref.error == VarRefError::kNone && !ref.escaped) {
+    token.pieces.push_back(Piece{literal, std::nullopt});
+    literal.clear();
+    token.pieces.push_back(Piece{"", ref});
+  } else {  // `$${x}` is the literal `${x}`; a malformed reference stays as written
+    size_t from = ref.escaped ? i + 1 : i;
+    literal.append(bounded.substr(from, ref.end - from));
+  }
+  i = std::max(ref.end, i + 2);
+  return true;
 }
 
 bool ConditionEvaluator::ReadQuoted(size_t& i, Token& token) {
@@ -137,18 +164,7 @@ bool ConditionEvaluator::ReadQuoted(size_t& i, Token& token) {
       token.pieces.push_back(Piece{literal, std::nullopt});
       return true;
     }
-    if (StartsVarRef(std::string_view(text).substr(0, end_), i)) {
-      VarRef ref = ScanVarRef(std::string_view(text).substr(0, end_), i);
-      if (ref.error == VarRefError::kNone && !ref.escaped) {
-        token.pieces.push_back(Piece{literal, std::nullopt});
-        literal.clear();
-        token.pieces.push_back(Piece{"", ref});
-      } else {
-        literal.append(text, ref.escaped ? i + 1 : i, ref.end - (ref.escaped ? i + 1 : i));
-      }
-      i = std::max(ref.end, i + 2);
-      continue;
-    }
+    if (ReadVarRef(i, token, literal)) continue;
     literal += text[i++];
   }
   diagnostics_.Error("SF212", "invalid condition: unterminated string", file_->Pos(open, 1));
@@ -157,21 +173,9 @@ bool ConditionEvaluator::ReadQuoted(size_t& i, Token& token) {
 
 void ConditionEvaluator::ReadWord(size_t& i, Token& token) {
   const std::string& text = file_->text();
-  std::string_view bounded = std::string_view(text).substr(0, end_);
   std::string literal;
   while (i < end_) {
-    if (StartsVarRef(bounded, i)) {
-      VarRef ref = ScanVarRef(bounded, i);
-      if (ref.error == VarRefError::kNone && !ref.escaped) {
-        token.pieces.push_back(Piece{literal, std::nullopt});
-        literal.clear();
-        token.pieces.push_back(Piece{"", ref});
-      } else {
-        literal.append(text, ref.escaped ? i + 1 : i, ref.end - (ref.escaped ? i + 1 : i));
-      }
-      i = std::max(ref.end, i + 2);
-      continue;
-    }
+    if (ReadVarRef(i, token, literal)) continue;
     if (!IsWordChar(text[i])) break;
     literal += text[i++];
   }
@@ -180,6 +184,8 @@ void ConditionEvaluator::ReadWord(size_t& i, Token& token) {
 
 bool ConditionEvaluator::Tokenize() {
   const std::string& text = file_->text();
+  sqltext::RegionScanner comments(std::string_view(text).substr(0, end_),
+                                  sqltext::RegionScanner::VarRefs::kIgnore, nullptr);
   size_t i = begin_;
   while (i < end_) {
     char c = text[i];
@@ -188,23 +194,8 @@ bool ConditionEvaluator::Tokenize() {
       continue;
     }
     // Comments between IF and THEN are not part of the condition.
-    if (c == '-' && i + 1 < end_ && text[i + 1] == '-') {
-      while (i < end_ && text[i] != '\n') ++i;
-      continue;
-    }
-    if (c == '/' && i + 1 < end_ && text[i + 1] == '*') {
-      int depth = 0;
-      while (i < end_) {
-        if (text.compare(i, 2, "/*") == 0) {
-          ++depth;
-          i += 2;
-        } else if (text.compare(i, 2, "*/") == 0) {
-          i += 2;
-          if (--depth == 0) break;
-        } else {
-          ++i;
-        }
-      }
+    if (sqltext::RegionScanner::IsComment(comments.KindAt(i))) {
+      i = comments.Skip(i);
       continue;
     }
 
@@ -322,45 +313,57 @@ void ConditionEvaluator::FailUnexpected(const Token& token) {
 }
 
 std::unique_ptr<ConditionEvaluator::Node> ConditionEvaluator::ParseOr() {
-  auto left = ParseAnd();
-  while (Peek().IsKeyword("OR")) {
-    Advance();
-    auto node = std::make_unique<Node>();
-    node->kind = Node::Kind::kOr;
-    node->left = std::move(left);
-    node->right = ParseAnd();
-    left = std::move(node);
-  }
-  return left;
+  return ParseChain("OR", Node::Kind::kOr, &ConditionEvaluator::ParseAnd);
 }
 
 std::unique_ptr<ConditionEvaluator::Node> ConditionEvaluator::ParseAnd() {
-  auto left = ParseNot();
-  while (Peek().IsKeyword("AND")) {
+  return ParseChain("AND", Node::Kind::kAnd, &ConditionEvaluator::ParseNot);
+}
+
+std::unique_ptr<ConditionEvaluator::Node> ConditionEvaluator::ParseChain(std::string_view keyword,
+                                                                         Node::Kind kind,
+                                                                         ParseFn parse_operand) {
+  auto first = (this->*parse_operand)();
+  if (!Peek().IsKeyword(keyword)) return first;
+  auto node = std::make_unique<Node>();
+  node->kind = kind;
+  node->operands.push_back(std::move(first));
+  while (Peek().IsKeyword(keyword)) {
     Advance();
-    auto node = std::make_unique<Node>();
-    node->kind = Node::Kind::kAnd;
-    node->left = std::move(left);
-    node->right = ParseNot();
-    left = std::move(node);
+    node->operands.push_back((this->*parse_operand)());
   }
-  return left;
+  return node;
+}
+
+void ConditionEvaluator::EnterNesting(const Token& token) {
+  if (++depth_ <= limits::kMaxConditionDepth) return;
+  auto& d =
+      diagnostics_.Error("SF212",
+                         "invalid condition: nested deeper than " +
+                             std::to_string(limits::kMaxConditionDepth) + " levels of parentheses and NOT",
+                         PosOf(token));
+  d.hints.push_back("split the condition with SET or nested IF blocks (limits: docs/limits.md)");
+  throw SyntaxError{};
 }
 
 std::unique_ptr<ConditionEvaluator::Node> ConditionEvaluator::ParseNot() {
   if (!Peek().IsKeyword("NOT")) return ParsePrimary();
+  EnterNesting(Peek());
   Advance();
   auto node = std::make_unique<Node>();
   node->kind = Node::Kind::kNot;
-  node->left = ParseNot();
+  node->operands.push_back(ParseNot());
+  --depth_;
   return node;
 }
 
 std::unique_ptr<ConditionEvaluator::Node> ConditionEvaluator::ParsePrimary() {
   const Token& token = Peek();
   if (token.kind == TokenKind::kLeftParen) {
+    EnterNesting(token);
     Advance();
     auto inner = ParseOr();
+    --depth_;
     if (Peek().kind == TokenKind::kEnd) {
       diagnostics_.Error("SF212", "invalid condition: unbalanced parentheses", PosOf(token));
       throw SyntaxError{};
@@ -484,20 +487,19 @@ void ConditionEvaluator::AddVariableNote(Diagnostic& diagnostic, const Token& op
 
 std::optional<bool> ConditionEvaluator::Evaluate(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::kOr: {
-      auto left = Evaluate(*node.left);
-      if (!left) return std::nullopt;
-      if (*left) return true;
-      return Evaluate(*node.right);
-    }
+    case Node::Kind::kOr:
     case Node::Kind::kAnd: {
-      auto left = Evaluate(*node.left);
-      if (!left) return std::nullopt;
-      if (!*left) return false;
-      return Evaluate(*node.right);
+      // Left to right with short-circuit: OR stops at the first true, AND at the first false.
+      bool stop_at = node.kind == Node::Kind::kOr;
+      for (const auto& operand : node.operands) {
+        auto value = Evaluate(*operand);
+        if (!value) return std::nullopt;
+        if (*value == stop_at) return stop_at;
+      }
+      return !stop_at;
     }
     case Node::Kind::kNot: {
-      auto value = Evaluate(*node.left);
+      auto value = Evaluate(*node.operands.front());
       if (!value) return std::nullopt;
       return !*value;
     }

@@ -5,18 +5,36 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
 
 namespace sqlflow::variables {
 
-VariableScope::VariableScope(Inputs inputs) : inputs_(std::move(inputs)) {}
+VariableScope::VariableScope(Inputs inputs) : inputs_(std::move(inputs)) {
+  for (const auto& reference : inputs_.all_references) {
+    if (!reference.default_value) continue;
+    BorrowedDefault& borrowed = borrowed_defaults_[reference.name];
+    if (!borrowed.first) {
+      borrowed.first = &reference;
+    } else if (!borrowed.different && *reference.default_value != *borrowed.first->default_value) {
+      borrowed.different = &reference;
+    }
+  }
+}
 
 void VariableScope::Set(const std::string& name, const std::string& value, const SourcePos& /*pos*/) {
   set_values_[name] = value;
 }
 
 namespace {
+
+std::string SourceLabel(std::string_view source) {
+  if (source == "cli") return "--vars";
+  if (source == "profile") return "the profile";
+  if (source == "env") return "the environment or .env";
+  return std::string(source);
+}
 
 bool IsAfter(const SourcePos& a, const SourcePos& b) {
   return a.line > b.line || (a.line == b.line && a.column > b.column);
@@ -39,6 +57,15 @@ std::optional<std::string> VariableScope::Resolve(const VarRef& ref, const Sourc
                                                   Diagnostics& diagnostics) {
   const std::string& name = ref.name;
   auto found = [&](const std::string& value, const char* source) -> std::optional<std::string> {
+    // Every value ends up in SQL, plans and messages, which are UTF-8 (§2.1): reject it here, located.
+    if (auto bad = FindInvalidUtf8(value)) {
+      auto& d = diagnostics.Error("SF208",
+                                  "the value of ${" + name + "} (from " + SourceLabel(source) +
+                                      ") is not valid UTF-8 (at byte " + std::to_string(*bad + 1) + ")",
+                                  pos);
+      d.hints.push_back("write the value in UTF-8");
+      return std::nullopt;
+    }
     Record(name, value, source);
     return value;
   };
@@ -80,16 +107,10 @@ std::optional<std::string> VariableScope::Resolve(const VarRef& ref, const Sourc
   if (ref.default_value) return found(*ref.default_value, "default");
 
   // 7. a default borrowed from the first reference of the same name that has one (§4.4 rule 2).
-  const PipelineReference* first = nullptr;
-  const PipelineReference* different = nullptr;
-  for (const auto& other : inputs_.all_references) {
-    if (other.name != name || !other.default_value) continue;
-    if (!first) {
-      first = &other;
-    } else if (!different && *other.default_value != *first->default_value) {
-      different = &other;
-    }
-  }
+  const BorrowedDefault borrowed =
+      borrowed_defaults_.count(name) ? borrowed_defaults_.at(name) : BorrowedDefault{};
+  const PipelineReference* first = borrowed.first;
+  const PipelineReference* different = borrowed.different;
   if (first) {
     if (different && !borrow_warned_[name]) {
       borrow_warned_[name] = true;
@@ -144,7 +165,7 @@ class CliVarsReader : public nlohmann::json_sax<nlohmann::json> {
     // An integer literal too large for 64 bits keeps its digits; other numbers take the shortest
     // round-trip form (1.50 -> 1.5).
     if (raw.find_first_of(".eE") == std::string::npos) return Value(raw);
-    return Value(nlohmann::json(value).dump());
+    return Value(DumpJson(nlohmann::json(value)));
   }
   bool string(string_t& value) override { return Value(value); }
   bool binary(binary_t& /*value*/) override { return Value(std::nullopt); }

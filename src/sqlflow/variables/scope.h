@@ -20,7 +20,7 @@ namespace sqlflow::variables {
 
 // A profile `variables:` entry after environment substitution (§10.3).
 struct ProfileVariable {
-  std::optional<std::string> value;    // nullopt for null / ~ / empty ("not given")
+  std::optional<std::string> value;      // nullopt for null / ~ / empty ("not given")
   std::optional<std::string> unset_env;  // the environment variable that was unset, making it unresolved
   SourcePos pos;                         // the value's position in the profile file
 };
@@ -43,12 +43,13 @@ struct ResolvedVariable {
 class VariableScope {
  public:
   struct Inputs {
-    std::vector<std::pair<std::string, std::string>> cli;      // --vars, already merged (later wins)
+    std::vector<std::pair<std::string, std::string>> cli;  // --vars, already merged (later wins)
     std::map<std::string, ProfileVariable> profile;
-    std::map<std::string, std::string> builtins;               // run_id, run_date, run_ts, pipeline_name, profile_name
+    std::map<std::string, std::string> builtins;  // run_id, run_date, run_ts, pipeline_name, profile_name
     std::function<std::optional<std::string>(const std::string&)> getenv;  // process environment (after .env)
-    std::vector<PipelineReference> all_references;             // in text order, whole pipeline
-    std::vector<std::pair<std::string, SourcePos>> all_sets;   // every SET in the pipeline (any branch), in text order
+    std::vector<PipelineReference> all_references;                         // in text order, whole pipeline
+    std::vector<std::pair<std::string, SourcePos>>
+        all_sets;  // every SET in the pipeline (any branch), in text order
   };
 
   explicit VariableScope(Inputs inputs);
@@ -68,6 +69,13 @@ class VariableScope {
 
  private:
   void Record(const std::string& name, const std::string& value, const std::string& source);
+  // The first reference with a default for each name, and the first whose default differs from it
+  // (§4.4 rule 2), indexed once so that resolving stays linear in the number of references.
+  struct BorrowedDefault {
+    const PipelineReference* first = nullptr;
+    const PipelineReference* different = nullptr;
+  };
+  std::map<std::string, BorrowedDefault> borrowed_defaults_;
 
   Inputs inputs_;
   std::map<std::string, std::string> set_values_;
@@ -78,11 +86,12 @@ class VariableScope {
 };
 
 // Parses --vars values (§11.3): JSON objects or k=v[,k=v] pairs, merged left to right. Errors are SF205.
-std::optional<std::vector<std::pair<std::string, std::string>>> ParseCliVars(const std::vector<std::string>& args,
-                                                                              Diagnostics& diagnostics);
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseCliVars(
+    const std::vector<std::string>& args, Diagnostics& diagnostics);
 
 // Built-in variables for one invocation (§4.2), computed from `now_utc_seconds` and 6 random hex digits.
-std::map<std::string, std::string> MakeBuiltins(const std::string& pipeline_name, const std::string& profile_name,
-                                                int64_t now_utc_seconds, const std::string& random_hex6);
+std::map<std::string, std::string> MakeBuiltins(const std::string& pipeline_name,
+                                                const std::string& profile_name, int64_t now_utc_seconds,
+                                                const std::string& random_hex6);
 
 }  // namespace sqlflow::variables

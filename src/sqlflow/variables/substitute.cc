@@ -3,145 +3,24 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "sqlflow/sqltext/scanner.h"
+
 namespace sqlflow::variables {
 
 namespace {
 
-bool IsIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool IsIdentChar(char c) {
-  return IsIdentStart(c) || (c >= '0' && c <= '9');
-}
-
-// The delimiter of a dollar quote opening at text[pos] ("$$" or "$tag$"), or "" when none opens there.
-// The caller has already ruled out "${" and "$${".
-std::string_view DollarDelimiter(std::string_view text, size_t pos) {
-  if (text[pos] != '$') return {};
-  if (pos > 0 && IsIdentChar(text[pos - 1])) return {};
-  size_t i = pos + 1;
-  if (i < text.size() && text[i] == '$') return text.substr(pos, 2);
-  if (i >= text.size() || !IsIdentStart(text[i])) return {};
-  while (i < text.size() && IsIdentChar(text[i])) ++i;
-  if (i < text.size() && text[i] == '$') return text.substr(pos, i + 1 - pos);
-  return {};
-}
-
-// Walks text[begin, end) with the region rules of LANGUAGE.md §2.2 and calls
+// Walks text[begin, end) with the region rules of the one SQL-text scanner (LANGUAGE.md §2.2) and calls
 // visit(ref, in_json_string) for every reference outside comments (escaped and malformed ones included),
 // in text order. Offsets are absolute; nothing at or after `end` is read.
-template <typename Visit>
-void ScanReferences(std::string_view full_text, size_t begin, size_t end, Visit&& visit) {
-  enum class Mode {
-    kCode,
-    kLineComment,
-    kBlockComment,
-    kSqlString,
-    kDoubleQuoted,
-    kJsonString,
-    kDollarQuote
-  };
+void ScanReferences(std::string_view full_text, size_t begin, size_t end,
+                    const sqltext::RegionScanner::VarRefSink& visit) {
   std::string_view text = full_text.substr(0, std::min(end, full_text.size()));
-  Mode mode = Mode::kCode;
-  int brace_depth = 0;
-  int comment_depth = 0;
-  bool backslash_escapes = false;  // E'...' strings
-  std::string_view dollar_delimiter;
-
+  sqltext::RegionScanner scanner(text, sqltext::RegionScanner::VarRefs::kAtomic, nullptr);
+  scanner.set_var_ref_sink(visit);  // comments hold no references: the scanner steps over them whole
   size_t i = begin;
   while (i < text.size()) {
-    char c = text[i];
-    bool in_comment = mode == Mode::kLineComment || mode == Mode::kBlockComment;
-    if (!in_comment && c == '$' && StartsVarRef(text, i)) {
-      VarRef ref = ScanVarRef(text, i);
-      visit(ref, mode == Mode::kJsonString);
-      i = std::max(ref.end, i + 2);
-      continue;
-    }
-    switch (mode) {
-      case Mode::kCode:
-        if (brace_depth == 0 && c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
-          mode = Mode::kLineComment;
-          i += 2;
-        } else if (brace_depth == 0 && c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-          mode = Mode::kBlockComment;
-          comment_depth = 1;
-          i += 2;
-        } else if (c == '\'') {
-          mode = Mode::kSqlString;
-          backslash_escapes =
-              i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') && (i < 2 || !IsIdentChar(text[i - 2]));
-          ++i;
-        } else if (c == '"') {
-          mode = brace_depth > 0 ? Mode::kJsonString : Mode::kDoubleQuoted;
-          ++i;
-        } else if (c == '$' && !(dollar_delimiter = DollarDelimiter(text, i)).empty()) {
-          mode = Mode::kDollarQuote;
-          i += dollar_delimiter.size();
-        } else {
-          if (c == '{') ++brace_depth;
-          if (c == '}' && brace_depth > 0) --brace_depth;
-          ++i;
-        }
-        break;
-      case Mode::kLineComment:
-        if (c == '\n') mode = Mode::kCode;
-        ++i;
-        break;
-      case Mode::kBlockComment:
-        if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-          ++comment_depth;
-          i += 2;
-        } else if (c == '*' && i + 1 < text.size() && text[i + 1] == '/') {
-          if (--comment_depth == 0) mode = Mode::kCode;
-          i += 2;
-        } else {
-          ++i;
-        }
-        break;
-      case Mode::kSqlString:
-        if (backslash_escapes && c == '\\') {
-          i += 2;
-        } else if (c == '\'') {
-          if (i + 1 < text.size() && text[i + 1] == '\'') {
-            i += 2;
-          } else {
-            mode = Mode::kCode;
-            ++i;
-          }
-        } else {
-          ++i;
-        }
-        break;
-      case Mode::kDoubleQuoted:
-        if (c == '"') {
-          if (i + 1 < text.size() && text[i + 1] == '"') {
-            i += 2;
-          } else {
-            mode = Mode::kCode;
-            ++i;
-          }
-        } else {
-          ++i;
-        }
-        break;
-      case Mode::kJsonString:
-        if (c == '\\') {
-          i += 2;
-        } else {
-          if (c == '"') mode = Mode::kCode;
-          ++i;
-        }
-        break;
-      case Mode::kDollarQuote:
-        if (text.substr(i, dollar_delimiter.size()) == dollar_delimiter) {
-          mode = Mode::kCode;
-          i += dollar_delimiter.size();
-        } else {
-          ++i;
-        }
-        break;
-    }
+    sqltext::RegionKind kind = scanner.KindAt(i);
+    i = kind == sqltext::RegionKind::kNone ? i + 1 : scanner.Skip(i);
   }
 }
 

@@ -4,12 +4,28 @@
 
 namespace sqlflow::variables {
 
+namespace {
+
+// The segment covering out_offset, or nullptr. Segments are in output order and do not overlap; empty ones
+// (a variable with an empty value) cover nothing.
+const Segment* SegmentAt(const std::vector<Segment>& segments, size_t out_offset) {
+  auto it =
+      std::upper_bound(segments.begin(), segments.end(), out_offset,
+                       [](size_t offset, const Segment& segment) { return offset < segment.out_begin; });
+  while (it != segments.begin()) {
+    --it;
+    if (out_offset >= it->out_begin && out_offset < it->out_end) return &*it;
+    if (it->out_end <= out_offset) break;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 size_t SubstitutedText::SourceOffset(size_t out_offset) const {
-  for (const auto& segment : segments) {
-    if (out_offset >= segment.out_begin && out_offset < segment.out_end) {
-      if (segment.from_variable) return segment.src_begin;
-      return segment.src_begin + (out_offset - segment.out_begin);
-    }
+  if (const Segment* segment = SegmentAt(segments, out_offset)) {
+    if (segment->from_variable) return segment->src_begin;
+    return segment->src_begin + (out_offset - segment->out_begin);
   }
   if (segments.empty()) return 0;
   const Segment& last = segments.back();
@@ -18,9 +34,8 @@ size_t SubstitutedText::SourceOffset(size_t out_offset) const {
 }
 
 const Segment* SubstitutedText::VariableAt(size_t out_offset) const {
-  for (const auto& segment : segments)
-    if (segment.from_variable && out_offset >= segment.out_begin && out_offset < segment.out_end) return &segment;
-  return nullptr;
+  const Segment* segment = SegmentAt(segments, out_offset);
+  return segment && segment->from_variable ? segment : nullptr;
 }
 
 SourcePos SubstitutedText::Pos(size_t out_offset, size_t out_length) const {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 
 namespace sqlflow::connectors {
@@ -14,7 +15,7 @@ std::string ResolvedParams::GetString(const std::string& key, const std::string&
   if (!Has(key)) return fallback;
   const auto& value = values[key];
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_number() || value.is_boolean()) return value.dump();
+  if (value.is_number() || value.is_boolean()) return DumpJson(value);
   return fallback;
 }
 
@@ -70,7 +71,7 @@ std::vector<std::string> ResolvedParams::GetStringList(const std::string& key) c
       if (item.is_string()) {
         out.push_back(item.get<std::string>());
       } else if (!item.is_null()) {
-        out.push_back(item.dump());
+        out.push_back(DumpJson(item));
       }
     }
   }

@@ -1,6 +1,11 @@
 // The CSV source: options parsed once, the read_csv call, and the source entry points. How a set of files is
 // read (pinned columns, width checks) is planned in csv_plan.cc; what happens around the scan is in
 // csv_scan_hooks.cc.
+#include <zlib.h>
+
+#include <optional>
+#include <string_view>
+
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/csv/csv_connector.h"
@@ -42,6 +47,21 @@ CsvDialect ParseDialect(const ResolvedParams& params, const std::string& first_p
     throw Error(ErrorKind::kInvalidConfig, "CSV connector: parameter 'escape' must be a single character");
   }
   return dialect;
+}
+
+// The offset of a NUL byte in the first line of a plain or gzip file (first 64 KiB), if any.
+std::optional<size_t> NulInFirstLine(const std::string& path) {
+  if (EndsWith(ToLower(path), ".zst")) return std::nullopt;
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) return std::nullopt;  // the reader reports unreadable files
+  std::string head(64 << 10, '\0');
+  int n = gzread(file, head.data(), static_cast<unsigned>(head.size()));
+  gzclose(file);
+  if (n <= 0) return std::nullopt;
+  std::string_view line(head.data(), static_cast<size_t>(n));
+  line = line.substr(0, line.find('\n'));
+  size_t nul = line.find('\0');
+  return nul == std::string_view::npos ? std::nullopt : std::optional<size_t>(nul);
 }
 
 }  // namespace
@@ -159,6 +179,13 @@ void CsvSource::CheckFiles(const std::vector<std::string>& files) const {
   for (const auto& file : files) {
     if (FileSizeOrZero(file) == 0)
       throw Error(ErrorKind::kDataError, "CSV file '" + file + "' is empty (no header)");
+    // DuckDB reads a file of NUL bytes as an empty table, which would silently REPLACE a good one.
+    // UTF-16 text has a NUL in every ASCII character; only UTF-8 and Latin-1 files are checked.
+    if (options_.encoding == "utf-16") continue;
+    if (auto nul = NulInFirstLine(file))
+      throw Error(ErrorKind::kDataError, "CSV file '" + file +
+                                             "' is not text: a NUL byte in its first line (byte " +
+                                             std::to_string(*nul + 1) + ")");
   }
 }
 

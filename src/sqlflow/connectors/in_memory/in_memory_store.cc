@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/files/atomic_file.h"
 
@@ -37,7 +38,7 @@ void InMemoryStore::Put(const std::string& table, const nlohmann::ordered_json& 
   TempPathGuard guard(path.string());
   {
     std::ofstream output(path, std::ios::binary);
-    output << rows.dump();
+    output << DumpJson(rows);
     if (!output) throw Error(ErrorKind::kInternal, "cannot write '" + path.string() + "'");
   }
   PutSql(table, "SELECT * FROM read_json(" + QuoteLiteral(path.string()) + ", format = 'array')");

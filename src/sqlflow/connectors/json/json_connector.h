@@ -17,6 +17,8 @@ class JsonSource : public FileSource {
   PathRules Rules() const override;
   std::string Reader() const override { return "read_json"; }
   std::string TypePrefix() const override { return "json"; }
+  // The nesting depth pre-scan (json_depth.h) of every file.
+  void CheckFiles(const std::vector<std::string>& files) const override;
   // A parenthesised subquery when records_path, flatten or column_types apply (then `connection` is
   // required).
   std::string Relation(const std::vector<std::string>& files, engine::Connection* connection) const override;

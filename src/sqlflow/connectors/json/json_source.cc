@@ -4,8 +4,10 @@
 #include <set>
 
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/limits.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/json/json_connector.h"
+#include "sqlflow/connectors/json/json_depth.h"
 #include "sqlflow/connectors/registry/type_strings.h"
 
 namespace sqlflow::connectors {
@@ -158,6 +160,11 @@ std::string JsonSource::ShapeRelation(const std::string& relation, engine::Conne
   return "(SELECT " + Join(select, ", ") + " FROM " + relation + ")";
 }
 
+void JsonSource::CheckFiles(const std::vector<std::string>& files) const {
+  // DuckDB's reader must never see a file nested past the limit: it recurses per level (docs/limits.md).
+  for (const auto& file : files) CheckJsonDepth(file, limits::kMaxJsonDataDepth);
+}
+
 std::string JsonSource::Relation(const std::vector<std::string>& files,
                                  engine::Connection* connection) const {
   std::string relation = ReaderCall(files);
@@ -194,6 +201,7 @@ ConnectionTestResult JsonSource::TestConnection(engine::Connection& scratch) {
       }
       if (c == '[') layout = "array";
     }
+    CheckFiles({files.front()});
     const std::string relation = Relation({files.front()}, &scratch);
     fields = static_cast<int64_t>(DescribeRelation(scratch, relation).size());
     scratch.Query("SELECT * FROM " + relation + " LIMIT 1");

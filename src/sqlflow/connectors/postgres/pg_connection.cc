@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/net/classify.h"
@@ -56,7 +57,7 @@ std::string NumberText(const nlohmann::ordered_json& value) {
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_number()) return std::to_string(static_cast<int64_t>(value.get<double>()));
   if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+  return DumpJson(value);
 }
 
 }  // namespace
@@ -135,7 +136,7 @@ ConnectSettings ConnectSettings::FromParams(const ResolvedParams& params) {
 }
 
 std::string ConnectSettings::Mask(std::string_view text) const {
-  std::string out = MaskUriPasswords(text);
+  std::string out = MaskConnectionSecrets(text);
   for (const auto& secret : secrets) {
     // Very short values would mask ordinary words; libpq never echoes a password anyway.
     if (secret.size() < 3) continue;

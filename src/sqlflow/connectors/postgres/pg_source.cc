@@ -14,6 +14,7 @@
 
 #include "sqlflow/common/cancel.h"
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/postgres/pg_catalog.h"
@@ -178,7 +179,7 @@ ReadPlan PlanRead(PgConnection& connection, const Relation& relation, const Read
                           cursor_type->kind == WireKind::kNumeric || cursor_type->kind == WireKind::kFloat4 ||
                           cursor_type->kind == WireKind::kFloat8);
       if (lookback.is_number()) {
-        const std::string amount = lookback.dump();
+        const std::string amount = DumpJson(lookback);
         bound = "(" + bound + " - " + (numeric ? amount : amount + " * interval '1 second'") + ")";
       } else if (lookback.is_string() && !numeric) {
         bound = "(" + bound + " - " + connection.QuoteLiteral(lookback.get<std::string>()) + "::interval)";

@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/validate_util.h"
@@ -68,7 +69,7 @@ std::string DefaultText(const ParamSpec& spec) {
     if (text == "\t") return "\\t";
     return text;
   }
-  return value.dump();
+  return DumpJson(value);
 }
 
 std::string Cell(std::string text) {
@@ -219,7 +220,7 @@ std::string DescribeType(const Registries& registries, const std::string& canoni
                    {"params", ParamsJson(*info)},
                    {"constraints", ConstraintsJson(*info)}};
     }
-    return out.dump(2) + "\n";
+    return DumpJson(out, 2) + "\n";
   }
   std::ostringstream out;
   if (fmt == "markdown" || fmt == "md") {

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/type_strings.h"
@@ -35,7 +36,7 @@ std::string JsonTypeName(const Json& value) {
 }
 
 std::string ShortJson(const Json& value) {
-  std::string text = value.dump();
+  std::string text = DumpJson(value);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text;
 }
@@ -45,7 +46,7 @@ std::string FormatNumber(double value) {
     return std::to_string(static_cast<int64_t>(value));
   }
   Json number = value;
-  return number.dump();
+  return DumpJson(number);
 }
 
 bool ParseIntegerLiteral(const std::string& text, int64_t& out) {
@@ -269,7 +270,7 @@ class ValueChecker {
     if (spec.min) ok = spec.exclusive_min ? number > *spec.min : number >= *spec.min;
     if (ok && spec.max) ok = number <= *spec.max;
     if (!ok)
-      Report("SF405", "parameter '" + key + "' must be " + RangeText(spec) + "; got " + value.dump(), key);
+      Report("SF405", "parameter '" + key + "' must be " + RangeText(spec) + "; got " + DumpJson(value), key);
     return ok;
   }
 
@@ -402,7 +403,7 @@ void CheckCommonSourceRules(const std::string& prefix, Json& canonical, std::vec
       if (value.is_string()) value = integer;
       if (value.get<int64_t>() < 0) {
         AddIssue(issues, Severity::kError, "SF405",
-                 prefix + "parameter 'lookback_window' must be at least 0; got " + value.dump(),
+                 prefix + "parameter 'lookback_window' must be at least 0; got " + DumpJson(value),
                  "lookback_window", {});
       }
     } else if (value.is_string()) {

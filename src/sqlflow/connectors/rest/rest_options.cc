@@ -1,3 +1,4 @@
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/connectors/rest/rest_options.h"
 
 #include <algorithm>
@@ -24,7 +25,7 @@ int64_t Int(const Json& object, const std::string& key, int64_t fallback) {
 std::string ScalarText(const Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
-  return value.dump();
+  return DumpJson(value);
 }
 
 void CheckUrl(const std::string& url, std::vector<ParamIssue>& issues) {
@@ -189,7 +190,7 @@ RestOptions ParseRestOptions(const Json& canonical, std::vector<ParamIssue>& iss
     }
   }
   if (canonical.contains("body") && !canonical["body"].is_null()) {
-    o.body = canonical["body"].is_string() ? canonical["body"].get<std::string>() : canonical["body"].dump();
+    o.body = canonical["body"].is_string() ? canonical["body"].get<std::string>() : DumpJson(canonical["body"]);
     if (o.method != "POST")
       AddIssue(issues, Severity::kError, "SF406",
                std::string(kPrefix) + "body is only allowed with method POST", "body");

@@ -1,10 +1,8 @@
-#include "sqlflow/parser/regions.h"
+#include "sqlflow/sqltext/scanner.h"
 
 #include <algorithm>
 
-#include "sqlflow/variables/var_ref.h"
-
-namespace sqlflow::parser {
+namespace sqlflow::sqltext {
 
 bool IsIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -16,8 +14,8 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-RegionScanner::RegionScanner(std::string_view text, VarRefs var_refs, ErrorSink sink)
-    : text_(text), var_refs_(var_refs), sink_(std::move(sink)) {}
+RegionScanner::RegionScanner(std::string_view text, VarRefs var_refs, ErrorSink sink, Braces braces)
+    : text_(text), var_refs_(var_refs), braces_(braces), sink_(std::move(sink)) {}
 
 void RegionScanner::Report(TextError error) {
   ++error_count_;
@@ -38,7 +36,7 @@ std::string_view RegionScanner::DollarDelimiter(size_t pos) const {
 }
 
 bool RegionScanner::VarRefAt(size_t pos) const {
-  return var_refs_ != VarRefs::kIgnore && text_[pos] == '$' && variables::StartsVarRef(text_, pos);
+  return var_refs_ != VarRefs::kIgnore && text_[pos] == '$' && StartsVarRef(text_, pos);
 }
 
 RegionKind RegionScanner::KindAt(size_t pos) const {
@@ -58,7 +56,7 @@ RegionKind RegionScanner::KindAt(size_t pos) const {
     case '"':
       return RegionKind::kQuoted;
     case '{':
-      return RegionKind::kBrace;
+      return braces_ == Braces::kRegions ? RegionKind::kBrace : RegionKind::kNone;
     default:
       return RegionKind::kNone;
   }
@@ -88,7 +86,7 @@ size_t RegionScanner::Skip(size_t pos) {
       end = SkipBrace(pos);
       break;
     case RegionKind::kVarRef:
-      end = SkipVarRef(pos);
+      end = SkipVarRef(pos, false);
       break;
   }
   return end == kUnterminated ? text_.size() : end;
@@ -106,18 +104,19 @@ size_t RegionScanner::SkipTrivia(size_t pos) {
   return pos;
 }
 
-size_t RegionScanner::SkipVarRef(size_t pos) {
-  variables::VarRef ref = variables::ScanVarRef(text_, pos);
+size_t RegionScanner::SkipVarRef(size_t pos, bool in_json_string) {
+  VarRef ref = ScanVarRef(text_, pos);
+  if (var_ref_sink_) var_ref_sink_(ref, in_json_string);
   if (var_refs_ == VarRefs::kReport) {
     switch (ref.error) {
-      case variables::VarRefError::kNone:
+      case VarRefError::kNone:
         break;
-      case variables::VarRefError::kMalformed:
-        Report({"SF202", "invalid variable reference '" + variables::VarRefText(text_, ref) + "'",
+      case VarRefError::kMalformed:
+        Report({"SF202", "invalid variable reference '" + VarRefText(text_, ref) + "'",
                 "variable names use letters, digits and '_', and do not start with a digit", ref.begin,
                 ref.end - ref.begin});
         break;
-      case variables::VarRefError::kWhitespaceDefault: {
+      case VarRefError::kWhitespaceDefault: {
         std::string value = ref.default_value.value_or("");
         Report({"SF203",
                 "default value for ${" + ref.name + "} contains whitespace and must be quoted: ${" +
@@ -125,7 +124,7 @@ size_t RegionScanner::SkipVarRef(size_t pos) {
                 "", ref.begin, ref.end - ref.begin});
         break;
       }
-      case variables::VarRefError::kUnterminated:
+      case VarRefError::kUnterminated:
         Report({"SF204", "unterminated variable reference (missing '}')", "", ref.begin, 2});
         break;
     }
@@ -158,7 +157,7 @@ size_t RegionScanner::SkipString(size_t pos) {
   size_t i = pos + 1;
   while (i < text_.size()) {
     if (VarRefAt(i)) {
-      i = SkipVarRef(i);
+      i = SkipVarRef(i, false);
       continue;
     }
     char c = text_[i];
@@ -182,7 +181,7 @@ size_t RegionScanner::SkipQuoted(size_t pos, bool json) {
   size_t i = pos + 1;
   while (i < text_.size()) {
     if (VarRefAt(i)) {
-      i = SkipVarRef(i);
+      i = SkipVarRef(i, json);
       continue;
     }
     char c = text_[i];
@@ -207,7 +206,7 @@ size_t RegionScanner::SkipDollarQuote(size_t pos) {
   size_t i = pos + delimiter.size();
   while (i < text_.size()) {
     if (VarRefAt(i)) {
-      i = SkipVarRef(i);
+      i = SkipVarRef(i, false);
       continue;
     }
     if (text_.compare(i, delimiter.size(), delimiter) == 0) return i + delimiter.size();
@@ -222,7 +221,7 @@ size_t RegionScanner::SkipBrace(size_t pos) {
   size_t i = pos;
   while (i < text_.size()) {
     if (VarRefAt(i)) {
-      i = SkipVarRef(i);
+      i = SkipVarRef(i, false);
       continue;
     }
     char c = text_[i];
@@ -245,4 +244,64 @@ size_t RegionScanner::SkipBrace(size_t pos) {
   return kUnterminated;
 }
 
-}  // namespace sqlflow::parser
+void ForEachCodeRun(std::string_view sql, const std::function<void(size_t begin, size_t end)>& visit) {
+  RegionScanner scanner(sql, RegionScanner::VarRefs::kIgnore, nullptr, RegionScanner::Braces::kPlain);
+  size_t run = 0;
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (scanner.KindAt(i) == RegionKind::kNone) {
+      ++i;
+      continue;
+    }
+    if (i > run) visit(run, i);
+    i = scanner.Skip(i);
+    run = i;
+  }
+  if (sql.size() > run) visit(run, sql.size());
+}
+
+std::vector<size_t> StatementEnds(std::string_view text, RegionScanner::VarRefs var_refs,
+                                  RegionScanner::Braces braces) {
+  RegionScanner scanner(text, var_refs, nullptr, braces);
+  std::vector<size_t> ends;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (scanner.KindAt(i) != RegionKind::kNone) {
+      i = scanner.Skip(i);
+      continue;
+    }
+    if (text[i] == ';') ends.push_back(i);
+    ++i;
+  }
+  return ends;
+}
+
+std::vector<Range> SplitStatements(std::string_view text, RegionScanner::VarRefs var_refs,
+                                   RegionScanner::Braces braces) {
+  std::vector<size_t> ends = StatementEnds(text, var_refs, braces);
+  ends.push_back(text.size());
+  std::vector<Range> statements;
+  size_t begin = 0;
+  for (size_t end : ends) {
+    RegionScanner scanner(text.substr(0, end), var_refs, nullptr, braces);
+    if (scanner.SkipTrivia(begin) < end) statements.push_back({begin, end});
+    begin = end + 1;
+  }
+  return statements;
+}
+
+std::string UnquoteIdentifier(std::string_view quoted) {
+  if (quoted.size() >= 2 && quoted.front() == '"' && quoted.back() == '"')
+    quoted = quoted.substr(1, quoted.size() - 2);
+  else if (!quoted.empty() && quoted.front() == '"')
+    quoted = quoted.substr(1);  // unterminated
+  std::string name;
+  name.reserve(quoted.size());
+  for (size_t i = 0; i < quoted.size(); ++i) {
+    name += quoted[i];
+    if (quoted[i] == '"' && i + 1 < quoted.size() && quoted[i + 1] == '"') ++i;
+  }
+  return name;
+}
+
+}  // namespace sqlflow::sqltext
