@@ -12,7 +12,9 @@ deps:
 build: deps
 	@scripts/build.sh
 
-run: build
+# The first command a user runs builds only what the sample needs: the sqlflow binary.
+run: deps
+	@scripts/build.sh sqlflow
 	@scripts/run_sample.sh
 
 test:

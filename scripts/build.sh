@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Configures (once) and builds SQLFlow into build/. Quick when nothing changed.
+#   scripts/build.sh            everything (the binary, unit and integration tests, test programs)
+#   scripts/build.sh sqlflow    only the targets named (make run builds just the binary)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
@@ -12,4 +14,6 @@ if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
 elif [[ "$WERROR" == "ON" ]]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -DSQLFLOW_WERROR=ON >/dev/null
 fi
-cmake --build "$BUILD_DIR" -j "$(nproc)"
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
+cmake --build "$BUILD_DIR" -j "$(nproc)" "${targets[@]}"

@@ -33,15 +33,8 @@ class PostgresCli : public ::testing::Test {
                       " pipeline run " + pipeline);
   }
   std::string Output(const std::string& file) { return ReadText(dir_.path() + "/output/" + file); }
-  // Skips when this build's registry does not create postgres connectors yet.
-  bool NotWired(const CommandResult& result) {
-    return result.output.find("not available") != std::string::npos;
-  }
   TempDir dir_;
 };
-
-#define SKIP_IF_NOT_WIRED(result) \
-  if (NotWired(result)) GTEST_SKIP() << "postgres is not wired into the connector registry of this build"
 
 // F31: APPEND never reloads rows equal to the watermark; UPSERT re-reads and replaces them; nothing is lost
 // or duplicated across three runs.
@@ -63,7 +56,6 @@ TEST_F(PostgresCli, IncrementalAcrossThreeRuns) {
           "EXPORT SELECT id, v FROM events_latest ORDER BY id TO \"output/latest.csv\";\n"
           "EXPORT SELECT target, watermark FROM sqlflow_state ORDER BY target TO \"output/state.csv\";\n");
   CommandResult run = Run();
-  SKIP_IF_NOT_WIRED(run);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(Output("log.csv"), "id,v\n1,a1\n2,b1\n3,c1\n");
   EXPECT_EQ(Output("latest.csv"), "id,v\n1,a1\n2,b1\n3,c1\n");
@@ -114,7 +106,6 @@ TEST_F(PostgresCli, ExportModesThroughTheExecutor) {
               "EXPORT SELECT id + 1000 AS id, label FROM items WHERE id <= 10 TO pg OPTIONS {\"table\": \"" +
               table + "_out\", \"mode\": \"append\"};\n");
   CommandResult run = Run();
-  SKIP_IF_NOT_WIRED(run);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(admin.Value("SELECT count(*) FROM " + table + "_out"), "1010");
   EXPECT_EQ(admin.Value("SELECT count(*) FROM " + table + "_out WHERE label = 'changed'"), "600");
@@ -131,7 +122,6 @@ TEST_F(PostgresCli, DuplicateUpsertKeysFailTheRunWithSF605AndChangeNothing) {
   Project(dsn, "EXPORT SELECT * FROM (VALUES (1, 'x'), (1, 'y')) t(id, v) TO pg OPTIONS {\"table\": \"" +
                    table + "\", \"mode\": \"upsert\", \"keys\": \"id\"};\n");
   CommandResult run = Run();
-  SKIP_IF_NOT_WIRED(run);
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("SF605"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("duplicate key (id)=(1)"), std::string::npos) << run.output;
@@ -144,7 +134,6 @@ TEST_F(PostgresCli, ConnectionErrorsNameTheHostAndNeverThePassword) {
       "postgresql://etl:Pa55-w0rd-xyz@127.0.0.1:1/db",
       "SOURCE src FROM \"pg\" OPTIONS {\"table\": \"orders\", \"max_retries\": 1};\nLOAD orders FROM src;\n");
   CommandResult run = Run();
-  SKIP_IF_NOT_WIRED(run);
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("POSTGRES source 'src': connect to 127.0.0.1:1 failed"), std::string::npos)
       << run.output;

@@ -14,6 +14,11 @@
 #include "sqlflow/connectors/postgres/pg_factories.h"
 #include "sqlflow/connectors/postgres/pg_retry.h"
 #include "sqlflow/connectors/postgres/pg_wire.h"
+#include "sqlflow/net/circuit_breaker.h"
+#include "sqlflow/net/classify.h"
+#include "sqlflow/net/clock.h"
+#include "sqlflow/net/retry_params.h"
+#include "sqlflow/net/retry_policy.h"
 
 namespace sqlflow::connectors::pg {
 namespace {
@@ -21,11 +26,10 @@ namespace {
 using sqlflow::testing::DestinationParams;
 using sqlflow::testing::SourceParams;
 
-class FakeSleeper : public Sleeper {
- public:
-  void Sleep(double seconds) override { sleeps.push_back(seconds); }
-  std::vector<double> sleeps;
-};
+// Fake time; jitter factor exactly 1 (random 0.5).
+Runtime FakeRuntime(net::FakeClock& clock) {
+  return Runtime{&clock, &clock, [] { return 0.5; }};
+}
 
 // A port with nothing listening: connections are refused at once.
 int ClosedPort() {
@@ -61,7 +65,7 @@ TEST(PostgresOffline, SqlStateClassification) {
       {"XX000", false, ErrorKind::kDataError, false},
   };
   for (const auto& c : cases) {
-    const Classification got = ClassifySqlState(c.state, c.lost);
+    const net::SqlStateClassification got = net::ClassifySqlState(c.state, c.lost);
     EXPECT_EQ(got.kind, c.kind) << c.state;
     EXPECT_EQ(got.retryable, c.retry) << c.state;
   }
@@ -75,31 +79,31 @@ TEST(PostgresOffline, SqlStateClassification) {
 }
 
 TEST(PostgresOffline, BackoffDelaysFollowThePolicy) {
-  RetryPolicy policy;
+  net::RetryOptions policy;
   policy.retry_delay = 0.5;
-  policy.multiplier = 2;
+  policy.retry_backoff_multiplier = 2;
   policy.retry_max_delay = 3;
-  policy.jitter = 0.2;
-  EXPECT_DOUBLE_EQ(policy.Delay(1, 0.5), 0.5);
-  EXPECT_DOUBLE_EQ(policy.Delay(2, 0.5), 1.0);
-  EXPECT_DOUBLE_EQ(policy.Delay(3, 0.5), 2.0);
-  EXPECT_DOUBLE_EQ(policy.Delay(4, 0.5), 3.0);  // capped
-  EXPECT_DOUBLE_EQ(policy.Delay(1, 0.0), 0.4);  // 1 - jitter
-  EXPECT_DOUBLE_EQ(policy.Delay(1, 1.0), 0.6);  // 1 + jitter
-  const auto defaults = RetryPolicy::FromParams(SourceParams({{"uri", "postgresql://h/db"}}));
+  policy.retry_jitter = 0.2;
+  EXPECT_DOUBLE_EQ(net::JitteredDelay(policy, 1, 0.5), 0.5);
+  EXPECT_DOUBLE_EQ(net::JitteredDelay(policy, 2, 0.5), 1.0);
+  EXPECT_DOUBLE_EQ(net::JitteredDelay(policy, 3, 0.5), 2.0);
+  EXPECT_DOUBLE_EQ(net::JitteredDelay(policy, 4, 0.5), 3.0);  // capped
+  EXPECT_DOUBLE_EQ(net::JitteredDelay(policy, 1, 0.0), 0.4);  // 1 - jitter
+  EXPECT_DOUBLE_EQ(net::JitteredDelay(policy, 1, 1.0), 0.6);  // 1 + jitter
+  const auto defaults =
+      net::ParseRetryOptions("postgres", SourceParams({{"uri", "postgresql://h/db"}}).values);
   EXPECT_EQ(defaults.max_retries, 2);  // CONNECTORS.md §2.6
   EXPECT_DOUBLE_EQ(defaults.retry_delay, 0.5);
   EXPECT_DOUBLE_EQ(defaults.retry_max_delay, 10);
-  EXPECT_DOUBLE_EQ(defaults.jitter, 0.2);
-  EXPECT_EQ(defaults.breaker_threshold, 10);
+  EXPECT_DOUBLE_EQ(defaults.retry_jitter, 0.2);
+  EXPECT_EQ(defaults.circuit_breaker_threshold, 10);
 }
 
 // A refused connection is Transient: max_retries + 1 attempts with the exact backoff sequence, then an error
 // naming host and port and the attempt count, never the password.
 TEST(PostgresOffline, RefusedConnectionIsRetriedWithBackoffThenFails) {
-  auto sleeper = std::make_shared<FakeSleeper>();
-  Runtime runtime{sleeper, [] { return 0.0; }, [] { return 0.5; }};
-  auto source = MakeSource(runtime);
+  net::FakeClock clock;
+  auto source = MakeSource(FakeRuntime(clock));
   source->Configure(SourceParams(
       {{"uri", "postgresql://etl:hunter2secret@127.0.0.1:" + std::to_string(ClosedPort()) + "/db"},
        {"max_retries", 3},
@@ -124,13 +128,12 @@ TEST(PostgresOffline, RefusedConnectionIsRetriedWithBackoffThenFails) {
     EXPECT_EQ(message.find("hunter2secret"), std::string::npos) << message;
     EXPECT_EQ(error.hint().find("hunter2secret"), std::string::npos);
   }
-  EXPECT_EQ(sleeper->sleeps, (std::vector<double>{0.25, 0.5, 1.0}));
+  EXPECT_EQ(clock.sleeps(), (std::vector<double>{0.25, 0.5, 1.0}));
 }
 
 TEST(PostgresOffline, DestinationRetriesTheWholeTransaction) {
-  auto sleeper = std::make_shared<FakeSleeper>();
-  Runtime runtime{sleeper, [] { return 0.0; }, [] { return 0.5; }};
-  auto destination = MakeDestination(runtime);
+  net::FakeClock clock;
+  auto destination = MakeDestination(FakeRuntime(clock));
   destination->Configure(DestinationParams({{"host", "127.0.0.1"},
                                             {"port", ClosedPort()},
                                             {"password", "pw-never-shown"},
@@ -148,23 +151,20 @@ TEST(PostgresOffline, DestinationRetriesTheWholeTransaction) {
     EXPECT_NE(message.find("(after 3 attempts)"), std::string::npos) << message;
     EXPECT_EQ(message.find("pw-never-shown"), std::string::npos) << message;
   }
-  EXPECT_EQ(sleeper->sleeps, (std::vector<double>{0.5, 1.0}));
+  EXPECT_EQ(clock.sleeps(), (std::vector<double>{0.5, 1.0}));
 }
 
 TEST(PostgresOffline, CircuitBreakerOpensAfterTheThresholdAndProbesAfterRecovery) {
-  double now = 100;
-  Clock clock = [&] { return now; };
-  RetryPolicy policy;
-  policy.breaker_threshold = 3;
-  policy.breaker_recovery_seconds = 30;
-  CircuitBreaker& breaker = CircuitBreaker::For("test-breaker:1");
+  net::FakeClock clock(100);
+  net::CircuitBreaker& breaker = net::CircuitBreaker::For("postgres-test", "test-breaker:1");
   breaker.Reset();
+  breaker.Configure(3, 30);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));
-    breaker.RecordFailure(policy, clock, "refused");
+    EXPECT_NO_THROW(breaker.Check(clock));
+    breaker.RecordFailure(clock, "refused");
   }
   try {
-    breaker.Check(policy, clock, "test-breaker:1");
+    breaker.Check(clock);
     FAIL();
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kCircuitOpen);
@@ -174,14 +174,14 @@ TEST(PostgresOffline, CircuitBreakerOpensAfterTheThresholdAndProbesAfterRecovery
               std::string::npos)
         << error.what();
   }
-  now += 31;
-  EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));  // half-open probe
-  breaker.RecordFailure(policy, clock, "refused again");
-  EXPECT_THROW(breaker.Check(policy, clock, "test-breaker:1"), Error);  // reopened
-  now += 31;
-  EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));
+  clock.Advance(31);
+  EXPECT_NO_THROW(breaker.Check(clock));  // half-open probe
+  breaker.RecordFailure(clock, "refused again");
+  EXPECT_THROW(breaker.Check(clock), Error);  // reopened
+  clock.Advance(31);
+  EXPECT_NO_THROW(breaker.Check(clock));
   breaker.RecordSuccess();
-  EXPECT_NO_THROW(breaker.Check(policy, clock, "test-breaker:1"));
+  EXPECT_NO_THROW(breaker.Check(clock));
 }
 
 TEST(PostgresOffline, ExplicitParametersOverrideUriPartsAndDefaultsDoNot) {

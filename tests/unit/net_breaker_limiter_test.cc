@@ -99,7 +99,7 @@ TEST(NetBreaker, OpenBreakerStopsARetryLoopInProgress) {
       MakeRetryPolicy(options, "rest", "breaker-loop.test:80", "REST source 'users'", nullptr);
   policy.clock = &clock;
   policy.sleeper = &clock;
-  policy.random = &random;
+  policy.random = [&] { return random.Next(); };
   int attempts = 0;
   try {
     RunWithRetry(policy, "GET http://breaker-loop.test/x", [&](int n) {
@@ -182,7 +182,7 @@ TEST(NetRateLimiter, RetryLoopTakesATokenPerAttempt) {
   RetryPolicy policy = MakeRetryPolicy(options, "rest", "bucket-loop.test:80", "", nullptr);
   policy.clock = &clock;
   policy.sleeper = &clock;
-  policy.random = &random;
+  policy.random = [&] { return random.Next(); };
   RunWithRetry(policy, "GET x", [&](int n) {
     if (n < 3) throw AttemptError(ErrorKind::kTransient, "GET x failed: HTTP 503", "HTTP 503");
   });

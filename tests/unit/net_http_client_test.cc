@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sqlflow/common/cancel.h"
+#include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/net/clock.h"
 #include "sqlflow/net/http_client.h"
@@ -151,6 +152,41 @@ TEST(NetHttp, GetAndPostWithHeaders) {
   EXPECT_EQ(UserAgent(), std::string("sqlflow/") + SQLFLOW_VERSION);
   EXPECT_EQ(seen[1].method, "POST");
   EXPECT_EQ(seen[1].body, R"({"a":1})");
+}
+
+TEST(NetHttp, HeadAndDeleteAndTheVerboseRequestLog) {
+  LoopbackServer s;
+  s.server().Get("/thing", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("0123456789", "application/octet-stream");  // not compressed
+  });
+  s.server().Delete("/thing",
+                    [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
+  s.Start();
+  CurlHttpClient client({});
+  HttpRequest head = Get(s.Url("/thing"));
+  head.method = "HEAD";
+  const HttpResponse head_response = client.Send(head);
+  EXPECT_EQ(head_response.status, 200);
+  EXPECT_EQ(head_response.headers.Value("content-length"), "10");
+  EXPECT_TRUE(head_response.body.empty());
+
+  const Verbosity saved = Console::Get().verbosity();
+  Console::Get().set_verbosity(Verbosity::kVerbose);
+  ::testing::internal::CaptureStderr();
+  HttpRequest del = Get(s.Url("/thing?token=abc123"));
+  del.method = "DELETE";
+  del.attempt = 2;
+  const int status = client.Send(del).status;
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  Console::Get().set_verbosity(saved);
+  EXPECT_EQ(status, 204);
+  EXPECT_NE(log.find("DELETE " + s.Url("/thing?token=***") + " -> 204, 0 bytes, "), std::string::npos) << log;
+  EXPECT_NE(log.find(" ms (attempt 2)\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("abc123"), std::string::npos) << log;
+  const auto seen = s.seen(2);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].method, "HEAD");
+  EXPECT_EQ(seen[1].method, "DELETE");
 }
 
 TEST(NetHttp, NonSuccessStatusesAreReturnedAndTurnedIntoClassifiedErrors) {
@@ -289,6 +325,7 @@ TEST(NetHttp, RedirectToAnotherHostDropsCredentials) {
   request.headers.Add("X-Api-Key", "key-456");
   request.headers.Add("Cookie", "session=789");
   request.headers.Add("X-Trace", "keep-me");
+  request.headers.Add("X-Shop-Token", "tok-not-listed");  // secret by its name alone
   request.credential_headers = {"X-Api-Key"};
   const HttpResponse response = client.Send(request);
   EXPECT_EQ(response.status, 200);
@@ -302,7 +339,32 @@ TEST(NetHttp, RedirectToAnotherHostDropsCredentials) {
   EXPECT_EQ(at_other[0].headers.count("Authorization"), 0u);
   EXPECT_EQ(at_other[0].headers.count("X-Api-Key"), 0u);
   EXPECT_EQ(at_other[0].headers.count("Cookie"), 0u);
+  EXPECT_EQ(at_other[0].headers.count("X-Shop-Token"), 0u);
   EXPECT_EQ(at_other[0].headers.find("X-Trace")->second, "keep-me");
+}
+
+TEST(NetHttp, BasicAuthIsSentToTheOriginOnlyNeverAfterACrossOriginRedirect) {
+  LoopbackServer other;
+  other.server().Get("/elsewhere", [](const httplib::Request& request, httplib::Response& response) {
+    response.set_content("auth=" + request.get_header_value("Authorization"), "text/plain");
+  });
+  other.Start();
+  LoopbackServer origin;
+  origin.server().Get("/me", [](const httplib::Request& request, httplib::Response& response) {
+    response.set_content(request.get_header_value("Authorization"), "text/plain");
+  });
+  origin.server().Get("/away", [&](const httplib::Request&, httplib::Response& response) {
+    response.set_redirect(other.Url("/elsewhere"), 307);
+  });
+  origin.Start();
+  CurlHttpClient client({});
+  HttpRequest request = Get(origin.Url("/me"));
+  request.auth = HttpAuthScheme::kBasic;
+  request.username = "etl";
+  request.password = "pw-123";
+  EXPECT_EQ(client.Send(request).body, "Basic ZXRsOnB3LTEyMw==");  // base64("etl:pw-123")
+  request.url = origin.Url("/away");
+  EXPECT_EQ(client.Send(request).body, "auth=");
 }
 
 TEST(NetHttp, SameHostRedirectKeepsCredentialsAndLoopsAreBounded) {
@@ -462,6 +524,82 @@ TEST(NetHttp, CancellationAlsoStopsTheRetryLoop) {
   EXPECT_LT(Seconds(start), 1.5);
 }
 
+// The retry loop around real requests, on a fake clock: a page that fails twice is fetched three times with
+// the exact backoff; a malformed 2xx body found by `check` is retried like a 503; a 404 is not retried.
+TEST(NetHttpRetry, SendWithRetryRetriesStatusesAndBadBodies) {
+  LoopbackServer s;
+  std::atomic<int> calls{0};
+  s.server().Get("/page", [&](const httplib::Request&, httplib::Response& response) {
+    const int n = ++calls;
+    if (n <= 2) {
+      response.status = 503;
+      response.set_content("upstream timeout", "text/plain");
+    } else if (n == 3) {
+      response.set_content("{\"truncated\":", "application/json");
+    } else {
+      response.set_content("{\"ok\":true}", "application/json");
+    }
+  });
+  s.server().Get("/missing",
+                 [](const httplib::Request&, httplib::Response& response) { response.status = 404; });
+  s.Start();
+  FakeClock clock;
+  RetryPolicy policy;
+  policy.options.max_retries = 3;
+  policy.options.retry_delay = 1;
+  policy.options.retry_jitter = 0;
+  policy.clock = &clock;
+  policy.sleeper = &clock;
+  CurlHttpClient client({});
+  const HttpResponse response =
+      SendWithRetry(client, policy, Get(s.Url("/page?access_token=xyz")), [](const HttpResponse& r) {
+        if (r.body.back() != '}')
+          throw AttemptError(ErrorKind::kTransient, "truncated JSON body", "truncated body");
+      });
+  EXPECT_EQ(response.body, "{\"ok\":true}");
+  EXPECT_EQ(calls.load(), 4);
+  EXPECT_EQ(clock.sleeps(), (std::vector<double>{1, 2, 4}));
+
+  clock.ClearSleeps();
+  policy.prefix = "REST source 'users'";
+  std::string message;
+  EXPECT_EQ(KindOf([&] { SendWithRetry(client, policy, Get(s.Url("/missing?api_key=k1"))); }, &message),
+            ErrorKind::kNotFound);
+  EXPECT_EQ(message,
+            "REST source 'users': GET " + s.Url("/missing?api_key=***") + " failed: HTTP 404 Not Found");
+  EXPECT_TRUE(clock.sleeps().empty());
+}
+
+// Real time (CONNECTORS.md §4.1): a Retry-After of 1 s is waited out even with a tiny retry_delay.
+TEST(NetHttpRetry, RetryAfterIsHonouredInRealTime) {
+  LoopbackServer s;
+  std::atomic<int> calls{0};
+  std::vector<double> at;
+  std::mutex at_mutex;
+  const auto start = std::chrono::steady_clock::now();
+  s.server().Get("/limited", [&](const httplib::Request&, httplib::Response& response) {
+    {
+      std::lock_guard<std::mutex> lock(at_mutex);
+      at.push_back(Seconds(start));
+    }
+    if (++calls == 1) {
+      response.status = 429;
+      response.set_header("Retry-After", "1");
+      return;
+    }
+    response.set_content("ok", "text/plain");
+  });
+  s.Start();
+  RetryPolicy policy;
+  policy.options.max_retries = 3;
+  policy.options.max_throttle_retries = 3;
+  policy.options.retry_delay = 0.05;
+  CurlHttpClient client({});
+  EXPECT_EQ(SendWithRetry(client, policy, Get(s.Url("/limited"))).body, "ok");
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_GE(at[1] - at[0], 1.0);
+}
+
 class NetHttps : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -522,6 +660,13 @@ TEST(NetUrl, RedactMasksSecretQueryValuesAndPasswords) {
             "&X-Amz-Security-Token=***#frag");
   EXPECT_EQ(RedactUrl("https://user:hunter2@h/x"), "https://user:***@h/x");
   EXPECT_EQ(RedactUrl("https://h/x"), "https://h/x");
+}
+
+TEST(NetUrl, PercentEncodeFollowsRfc3986) {
+  EXPECT_EQ(PercentEncode("a/0+k=="), "a%2F0%2Bk%3D%3D");
+  EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode("a b&c"), "a%20b%26c");
+  EXPECT_EQ(PercentEncode("dir/ä é.csv", true), "dir/%C3%A4%20%C3%A9.csv");
 }
 
 TEST(NetUrl, HostPortUsesTheDefaultPort) {

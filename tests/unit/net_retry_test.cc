@@ -32,7 +32,7 @@ struct FakePolicy {
     policy.options = options;
     policy.clock = &clock;
     policy.sleeper = &clock;
-    policy.random = &random;
+    policy.random = [this] { return random.Next(); };
     policy.prefix = "REST source 'users'";
   }
 };
@@ -151,7 +151,7 @@ TEST(NetRetry, SeededJitterIsReproducibleAndWithinBounds) {
   o.retry_jitter = 0.2;
   FakePolicy f(o);
   RetryRandom seeded(42);
-  f.policy.random = &seeded;
+  f.policy.random = [&] { return seeded.Next(); };
   EXPECT_EQ(RunScript(f.policy, {Status(503), Status(503), Status(503), Status(503)}), 5);
   RetryRandom replay(42);
   std::vector<double> expected;

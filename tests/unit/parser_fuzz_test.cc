@@ -145,8 +145,7 @@ TEST(ParserFuzzTest, EveryTruncationIsHandled) {
 TEST(ParserFuzzTest, RandomByteEditsNeverCrash) {
   std::mt19937 random(20240501);
   const std::string specials = "'\"{}$;()-/*\\\n\t END IF THEN ELSE ${ $$ E' \xff\xc3";
-  auto start = std::chrono::steady_clock::now();
-  int runs = 0;
+  int rejected = 0, accepted = 0;
   for (int round = 0; round < 4000; ++round) {
     std::string text = Seeds()[round % Seeds().size()];
     int edits = 1 + static_cast<int>(random() % 6);
@@ -172,11 +171,13 @@ TEST(ParserFuzzTest, RandomByteEditsNeverCrash) {
     }
     Outcome outcome = ParseMutant(text);
     ExpectValidPositions(outcome, text);
-    ASSERT_LT(outcome.elapsed.count(), 1'000'000) << text;
-    ++runs;
+    ASSERT_LT(outcome.elapsed.count(), 1'000'000) << text;  // a hang guard, not a benchmark
+    (outcome.diagnostics.HasErrors() ? rejected : accepted) += 1;
   }
-  EXPECT_EQ(runs, 4000);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+  // The mutations must exercise both paths: located errors for broken text, and plans for text that stayed
+  // valid. A mutator that broke (or never broke) every input would test nothing.
+  EXPECT_GT(rejected, 400);
+  EXPECT_GT(accepted, 40);
 }
 
 // Statement boundaries of a seed: the start, and the offsets just after each ';' that ends a line.

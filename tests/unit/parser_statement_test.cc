@@ -196,24 +196,24 @@ TEST(ParserStatementTest, LoadForms) {
   EXPECT_EQ(load.table.Display(), "users");
   EXPECT_FALSE(load.table.schema);
   EXPECT_EQ(load.source.text, "users_csv");
-  EXPECT_EQ(load.mode, LoadMode::kReplace);
+  EXPECT_EQ(load.mode, WriteMode::kReplace);
   EXPECT_FALSE(load.mode_word);
 
   load = Get<LoadStmt>("LOAD main.users FROM new_users_csv MODE APPEND");
   EXPECT_EQ(load.table.Display(), "main.users");
   EXPECT_EQ(load.table.offset, 5u);
   EXPECT_EQ(load.table.length, 10u);
-  EXPECT_EQ(load.mode, LoadMode::kAppend);
+  EXPECT_EQ(load.mode, WriteMode::kAppend);
 
   load = Get<LoadStmt>("LOAD inventory FROM upd MODE UPSERT KEY product_id, warehouse_id");
-  EXPECT_EQ(load.mode, LoadMode::kUpsert);
+  EXPECT_EQ(load.mode, WriteMode::kUpsert);
   ASSERT_EQ(load.key.size(), 2u);
   EXPECT_EQ(load.key[0].text, "product_id");
   EXPECT_EQ(load.key[1].text, "warehouse_id");
 
   load = Get<LoadStmt>(R"(LOAD "My Table" FROM src MODE merge KEY ("Id", b))");
   EXPECT_EQ(load.table.name.text, "My Table");
-  EXPECT_EQ(load.mode, LoadMode::kUpsert);
+  EXPECT_EQ(load.mode, WriteMode::kUpsert);
   ASSERT_TRUE(load.mode_word);
   EXPECT_EQ(load.mode_word->text, "merge");
   ASSERT_EQ(load.key.size(), 2u);
@@ -311,7 +311,7 @@ TEST(ParserStatementTest, CreateKeepsQueryByteForByte) {
   auto create = Get<CreateStmt>(text);
   EXPECT_FALSE(create.or_replace);
   EXPECT_EQ(create.table.Display(), "daily");
-  EXPECT_EQ(create.mode, CreateMode::kReplace);
+  EXPECT_EQ(create.mode, WriteMode::kReplace);
   EXPECT_EQ(create.query, query);
   EXPECT_EQ(create.query_offset, text.find("SELECT"));
   EXPECT_EQ(text.substr(create.query_offset, create.query.size()), create.query);
@@ -324,14 +324,14 @@ TEST(ParserStatementTest, CreateForms) {
 
   create = Get<CreateStmt>("create table s.t mode UPSERT key (id) as (select 1 as id)");
   EXPECT_EQ(create.table.Display(), "s.t");
-  EXPECT_EQ(create.mode, CreateMode::kUpsert);
+  EXPECT_EQ(create.mode, WriteMode::kUpsert);
   ASSERT_EQ(create.key.size(), 1u);
   EXPECT_EQ(create.query, "(select 1 as id)");
 
   create = Get<CreateStmt>("CREATE TABLE t MODE APPEND AS FROM src");
-  EXPECT_EQ(create.mode, CreateMode::kAppend);
+  EXPECT_EQ(create.mode, WriteMode::kAppend);
   create = Get<CreateStmt>("CREATE TABLE t MODE REPLACE AS VALUES (1)");
-  EXPECT_EQ(create.mode, CreateMode::kReplace);
+  EXPECT_EQ(create.mode, WriteMode::kReplace);
   create = Get<CreateStmt>("CREATE OR REPLACE TABLE t MODE REPLACE AS SELECT 1");
   EXPECT_TRUE(create.or_replace);
 }
@@ -340,7 +340,7 @@ TEST(ParserStatementTest, CreateIncremental) {
   auto create = Get<CreateStmt>(
       "CREATE TABLE daily_events MODE INCREMENTAL BY event_ts LOOKBACK 1 DAY AS\n"
       "SELECT * FROM raw_events WHERE event_ts >= @start_dt AND event_ts <= @end_dt");
-  EXPECT_EQ(create.mode, CreateMode::kIncremental);
+  EXPECT_EQ(create.mode, WriteMode::kIncremental);
   ASSERT_TRUE(create.incremental_by);
   EXPECT_EQ(create.incremental_by->text, "event_ts");
   ASSERT_TRUE(create.lookback);

@@ -39,6 +39,7 @@ std::optional<planner::Plan> Compile(ProjectContext& context, const project::Pro
   request.profile = &profile;
   request.cli_vars = vars;
   request.builtins = Builtins(name, profile.name);
+  request.existing_tables = executor::ListExistingTables(profile.engine);
   auto plan = planner::CompilePipeline(request, context.diagnostics, context.sources);
   if (plan) {
     for (const auto& v : plan->variables)
@@ -209,7 +210,7 @@ int PipelineRun(const GlobalOptions& global, const PipelineOptions& options) {
   executor::RunOptions run_options;
   run_options.run_id = plan->builtins.count("run_id") ? plan->builtins.at("run_id") : "";
   run_options.run_ts = plan->builtins.count("run_ts") ? plan->builtins.at("run_ts") : "";
-  return executor::RunPlan(*plan, *p.profile, run_options, p.context.sources);
+  return executor::RunPlan(*plan, run_options, p.context.sources);
 }
 
 }  // namespace sqlflow::cli

@@ -16,7 +16,36 @@ namespace sqlflow::engine {
 
 namespace {
 
-[[noreturn]] void ThrowEngine(const std::string& message) { throw Error(ErrorKind::kDataError, message, "SF613"); }
+// The one place where DuckDB's error classes become ErrorKinds (STYLE.md §2): callers decide on the kind,
+// never on the message text. Every engine error keeps the code SF613 (the engine's text, verbatim), except an
+// interrupt, which is the run's cancellation (SF615).
+ErrorKind KindOf(duckdb_error_type type) {
+  switch (type) {
+    case DUCKDB_ERROR_INTERRUPT: return ErrorKind::kCancelled;
+    case DUCKDB_ERROR_CATALOG:
+    case DUCKDB_ERROR_MISSING_EXTENSION: return ErrorKind::kNotFound;
+    case DUCKDB_ERROR_PERMISSION: return ErrorKind::kPermissionDenied;
+    case DUCKDB_ERROR_NETWORK:
+    case DUCKDB_ERROR_HTTP: return ErrorKind::kTransient;
+    case DUCKDB_ERROR_NOT_IMPLEMENTED: return ErrorKind::kUnsupported;
+    case DUCKDB_ERROR_SETTINGS: return ErrorKind::kInvalidConfig;
+    case DUCKDB_ERROR_INTERNAL:
+    case DUCKDB_ERROR_FATAL:
+    case DUCKDB_ERROR_NULL_POINTER: return ErrorKind::kInternal;
+    // Conversion, constraint, binder, parser, out of range, and local I/O (deterministic: never retried).
+    default: return ErrorKind::kDataError;
+  }
+}
+
+[[noreturn]] void ThrowEngine(const std::string& message, duckdb_error_type type = DUCKDB_ERROR_INVALID) {
+  ErrorKind kind = KindOf(type);
+  throw Error(kind, message, kind == ErrorKind::kCancelled ? "SF615" : "SF613");
+}
+
+[[noreturn]] void ThrowResultError(duckdb_result* result) {
+  const char* message = duckdb_result_error(result);
+  ThrowEngine(message ? message : "unknown error", duckdb_result_error_type(result));
+}
 
 std::string TypeIdName(duckdb_type id) {
   switch (id) {
@@ -238,7 +267,7 @@ std::optional<DataChunk> QueryResult::FetchChunk() {
     // A streaming query that fails part-way ends the stream the same way as a finished one; only the
     // result's error tells them apart.
     const char* error = duckdb_result_error(&result_->result);
-    if (error && *error) ThrowEngine(error);
+    if (error && *error) ThrowResultError(&result_->result);
     return std::nullopt;
   }
   return DataChunk(chunk);
@@ -265,7 +294,7 @@ QueryResult PreparedStatement::Execute() {
   QueryResult result;
   duckdb_state state = duckdb_execute_prepared(stmt_, &result.result_->result);
   result.result_->valid = true;
-  if (state == DuckDBError) ThrowEngine(duckdb_result_error(&result.result_->result));
+  if (state == DuckDBError) ThrowResultError(&result.result_->result);
   return result;
 }
 
@@ -280,7 +309,7 @@ QueryResult PreparedStatement::ExecuteStreaming() {
   duckdb_state state = duckdb_execute_pending(pending, &result.result_->result);
   result.result_->valid = true;
   duckdb_destroy_pending(&pending);
-  if (state == DuckDBError) ThrowEngine(duckdb_result_error(&result.result_->result));
+  if (state == DuckDBError) ThrowResultError(&result.result_->result);
   return result;
 }
 
@@ -312,8 +341,11 @@ Appender::~Appender() {
 
 void Appender::Check(int state, const char* what) {
   if (state == DuckDBError) {
-    const char* message = duckdb_appender_error(appender_);
-    ThrowEngine(std::string("appender ") + what + " failed: " + (message ? message : "unknown error"));
+    duckdb_error_data error = duckdb_appender_error_data(appender_);
+    std::string message = duckdb_error_data_message(error) ? duckdb_error_data_message(error) : "unknown error";
+    duckdb_error_type type = duckdb_error_data_error_type(error);
+    duckdb_destroy_error_data(&error);
+    ThrowEngine(std::string("appender ") + what + " failed: " + message, type);
   }
 }
 
@@ -350,7 +382,7 @@ QueryResult Connection::Query(const std::string& sql) {
   QueryResult result;
   duckdb_state state = duckdb_query(conn_, sql.c_str(), &result.result_->result);
   result.result_->valid = true;
-  if (state == DuckDBError) ThrowEngine(duckdb_result_error(&result.result_->result));
+  if (state == DuckDBError) ThrowResultError(&result.result_->result);
   return result;
 }
 

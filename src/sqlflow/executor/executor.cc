@@ -1,5 +1,6 @@
 #include "sqlflow/executor/executor.h"
 
+#include <cerrno>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -23,9 +24,48 @@ namespace sqlflow::executor {
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
+// SIGINT / SIGTERM reach the run's CancelToken through a self-pipe: the handler only writes one byte
+// (async-signal-safe); SignalWatcher's thread reads it and calls CancelToken::Cancel(), which interrupts
+// DuckDB, cancels the active ReadStream and wakes every network wait.
+int g_signal_pipe[2] = {-1, -1};
 
-void OnSigint(int) { g_interrupted.store(true); }
+void OnSignal(int) {
+  if (g_signal_pipe[1] >= 0) {
+    char byte = 'S';
+    [[maybe_unused]] ssize_t ignored = write(g_signal_pipe[1], &byte, 1);
+  }
+}
+
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(CancelToken& token) : token_(token) {
+    if (g_signal_pipe[0] < 0 && pipe(g_signal_pipe) != 0) return;
+    InstallInterruptHandler();
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~SignalWatcher() {
+    if (!thread_.joinable()) return;
+    stop_.store(true);
+    char byte = 'Q';
+    [[maybe_unused]] ssize_t ignored = write(g_signal_pipe[1], &byte, 1);
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+ private:
+  void Loop() {
+    while (!stop_.load()) {
+      char byte = 0;
+      ssize_t got = read(g_signal_pipe[0], &byte, 1);
+      if (got == 1 && byte == 'S') token_.Cancel();
+      if (got < 0 && errno != EINTR) return;
+    }
+  }
+  CancelToken& token_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -59,8 +99,7 @@ struct StepRecord {
   double seconds = 0;
 };
 
-// Shows a live status line (TTY) or a "still running" line every 30 s (not a TTY) while a step runs, and
-// turns a SIGINT into an engine interrupt.
+// Shows a live status line (TTY) or a "still running" line every 30 s (not a TTY) while a step runs.
 class ProgressWatcher {
  public:
   ProgressWatcher(engine::Connection& conn, std::string label, std::atomic<int64_t>& rows)
@@ -88,7 +127,6 @@ class ProgressWatcher {
     while (!done_) {
       cv_.wait_for(lock, std::chrono::milliseconds(100));
       if (done_) break;
-      if (g_interrupted.load()) conn_.Interrupt();
       double elapsed = Seconds(start_);
       if (elapsed < 1.0 || console.verbosity() < Verbosity::kInfo) continue;
       if (live) {
@@ -147,46 +185,168 @@ std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord
   return out;
 }
 
-std::string MakeRunTempDir(const project::Profile& profile, const std::string& run_id) {
-  fs::path base = !profile.engine.temp_directory.empty() ? fs::path(profile.engine.temp_directory)
-                                                         : fs::temp_directory_path();
+std::string MakeRunTempDir(const project::EngineConfig& engine, const std::string& run_id) {
+  fs::path base = !engine.temp_directory.empty() ? fs::path(engine.temp_directory) : fs::temp_directory_path();
   fs::path dir = base / ("sqlflow-" + run_id);
   std::error_code ec;
   fs::create_directories(dir, ec);
   return dir.string();
 }
 
+engine::EngineOptions EngineOptionsOf(const project::EngineConfig& engine) {
+  engine::EngineOptions options;
+  if (engine.mode == "persistent") options.path = engine.path;
+  options.memory_limit = engine.memory_limit;
+  options.threads = engine.threads;
+  options.temp_directory = engine.temp_directory;
+  return options;
+}
+
+void PrintEngineSettings(engine::Connection& conn) {
+  if (Console::Get().verbosity() < Verbosity::kVerbose) return;
+  auto settings = conn.Query(
+      "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'temp_directory', "
+      "'TimeZone', 'autoload_known_extensions', 'autoinstall_known_extensions') ORDER BY name");
+  for (uint64_t r = 0; r < settings.row_count(); ++r)
+    Console::Get().Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
+}
+
+// Runs one step in its own transaction (SQL steps that cannot run in one, e.g. ATTACH, run without) and
+// rolls it back on any failure. Returns the failure, mapped to Cancelled when the run's token fired.
+std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome) {
+  Console& console = Console::Get();
+  engine::Connection& conn = ctx.conn;
+  const planner::Step& step = ctx.step;
+  std::optional<Error> failure;
+  bool in_transaction = false;
+  try {
+    if (ctx.cancel.IsCancelled()) throw Error(ErrorKind::kCancelled, "interrupted", "SF615");
+    const auto* sql = std::get_if<planner::SqlDetail>(&step.detail);
+    if (step.kind != "source" && !(sql && sql->autocommit)) {
+      conn.Execute("BEGIN TRANSACTION");
+      in_transaction = true;
+    }
+    if (sql) console.Verbose("SQL for " + step.id + ":\n" + sql->sql + "\n");
+    if (const auto* t = std::get_if<planner::TransformDetail>(&step.detail))
+      console.Verbose("SQL for " + step.id + ":\n" + t->sql + "\n");
+    if (const auto* e = std::get_if<planner::ExportDetail>(&step.detail))
+      console.Verbose("SQL for " + step.id + ":\n" + e->sql + "\n");
+    if (sql) outcome = RunSql(ctx);
+    else if (step.kind == "load") outcome = RunLoad(ctx);
+    else if (step.kind == "transform") outcome = RunTransform(ctx);
+    else if (step.kind == "export") outcome = RunExport(ctx);
+    if (in_transaction) {
+      conn.Execute("COMMIT");
+      in_transaction = false;
+    }
+  } catch (const Error& e) {
+    failure = e;
+  } catch (const std::exception& e) {
+    failure = Error(ErrorKind::kInternal, e.what(), "SF613");
+  }
+  if (failure && in_transaction) {
+    try {
+      conn.Execute("ROLLBACK");
+    } catch (...) {
+    }
+  }
+  if (failure && (ctx.cancel.IsCancelled() || failure->kind() == ErrorKind::kCancelled))
+    failure = Error(ErrorKind::kCancelled, "interrupted", "SF615");
+  return failure;
+}
+
+void ReportFailure(const planner::Plan& plan, size_t index, const Error& failure, SourceCache& sources) {
+  Console& console = Console::Get();
+  const planner::Step& step = plan.steps[index];
+  const size_t n = plan.steps.size();
+  Diagnostic d;
+  d.code = RuntimeCode(failure);
+  d.message = KindWord(step) + " " + step.target.value_or("") + " failed: " + failure.what();
+  d.pos = step.pos;
+  if (!failure.hint().empty()) d.hints.push_back(failure.hint());
+  d.notes.push_back("step " + std::to_string(index + 1) + " of " + std::to_string(n) + " (" + step.id +
+                    ") was rolled back; " + std::to_string(n - index - 1) + " later step(s) were not run");
+  console.Err(RenderDiagnostic(d, sources, console.stderr_color()));
+}
+
+struct RunTotals {
+  int64_t table_rows = 0;
+  int64_t exported_rows = 0;
+  size_t failed_at;
+};
+
+void PrintSummary(const planner::Plan& plan, const std::vector<StepRecord>& records, const RunTotals& totals,
+                  double total) {
+  Console& console = Console::Get();
+  if (console.verbosity() < Verbosity::kInfo) return;
+  const size_t n = plan.steps.size();
+  int ok = 0, failed = 0, not_run = 0;
+  for (const auto& r : records) {
+    if (r.status == "ok") ++ok;
+    else if (r.status == "FAILED") ++failed;
+    else ++not_run;
+  }
+  std::string summary = SummaryTable(plan, records);
+  summary += "Total: " + std::to_string(n) + " steps (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
+             " failed, " + std::to_string(not_run) + " not run) in " + Fixed(total, 3) + "s; " +
+             std::to_string(totals.table_rows) + " rows written to tables, " + std::to_string(totals.exported_rows) +
+             " rows exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
+  if (totals.failed_at == n)
+    summary += "Pipeline '" + plan.pipeline + "' succeeded in " + Fixed(total, 2) + "s\n";
+  else
+    summary += "Pipeline '" + plan.pipeline + "' failed at step " + std::to_string(totals.failed_at + 1) + " of " +
+               std::to_string(n) + " (" + plan.steps[totals.failed_at].id + ") after " + Fixed(total, 2) + "s\n";
+  console.Out(summary);
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> ListExistingTables(const project::EngineConfig& engine) {
+  std::vector<std::pair<std::string, std::string>> tables;
+  std::error_code ec;
+  if (engine.mode != "persistent" || !fs::exists(engine.path, ec)) return tables;
+  try {
+    engine::EngineOptions options;
+    options.path = engine.path;
+    options.read_only = true;
+    auto db = engine::Database::Open(options);
+    engine::Connection conn(*db);
+    auto result = conn.Query(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name = "
+        "current_database()");
+    for (uint64_t r = 0; r < result.row_count(); ++r) tables.emplace_back(result.GetString(0, r), result.GetString(1, r));
+  } catch (const Error&) {
+    // The check is skipped when the file cannot be opened (e.g. locked by a running pipeline).
+  }
+  return tables;
+}
 
 void InstallInterruptHandler() {
   struct sigaction action {};
-  action.sa_handler = OnSigint;
+  action.sa_handler = OnSignal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
-int RunPlan(const planner::Plan& plan, const project::Profile& profile, const RunOptions& options,
-            SourceCache& sources) {
+int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& sources) {
   Console& console = Console::Get();
   auto run_start = Clock::now();
-  InstallInterruptHandler();
+  CancelToken local_token;
+  CancelToken& cancel = options.cancel ? *options.cancel : local_token;
+  SignalWatcher signals(cancel);
   const size_t n = plan.steps.size();
   std::vector<StepRecord> records(n);
 
-  engine::EngineOptions engine_options;
-  if (profile.engine.mode == "persistent") engine_options.path = profile.engine.path;
-  engine_options.memory_limit = profile.engine.memory_limit;
-  engine_options.threads = profile.engine.threads;
-  engine_options.temp_directory = profile.engine.temp_directory;
-
-  std::string mode_text = profile.engine.mode == "persistent" ? "persistent: " + profile.engine.path : "memory";
-  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + profile.name + "', duckdb " + mode_text +
+  std::string mode_text = plan.engine.mode == "persistent" ? "persistent: " + plan.engine.path : "memory";
+  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + plan.profile + "', duckdb " + mode_text +
                ", run_id " + options.run_id + ")\n");
 
   std::unique_ptr<engine::Database> db;
   std::unique_ptr<engine::Connection> conn;
   try {
-    db = engine::Database::Open(engine_options);
+    db = engine::Database::Open(EngineOptionsOf(plan.engine));
     conn = std::make_unique<engine::Connection>(*db);
     EnsureStateTable(*conn);
   } catch (const Error& e) {
@@ -195,129 +355,50 @@ int RunPlan(const planner::Plan& plan, const project::Profile& profile, const Ru
     console.Err(RenderDiagnostic(d, sources, console.stderr_color()));
     return 1;
   }
-  if (console.verbosity() >= Verbosity::kVerbose) {
-    auto settings = conn->Query(
-        "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'temp_directory', "
-        "'TimeZone', 'autoload_known_extensions', 'autoinstall_known_extensions') ORDER BY name");
-    for (uint64_t r = 0; r < settings.row_count(); ++r)
-      console.Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
-  }
+  PrintEngineSettings(*conn);
 
-  std::string temp_dir = MakeRunTempDir(profile, options.run_id);
+  std::string temp_dir = MakeRunTempDir(plan.engine, options.run_id);
   int exit_code = 0;
-  size_t failed_at = n;
-  int64_t table_rows = 0, exported_rows = 0;
-
-  for (size_t i = 0; i < n; ++i) {
+  RunTotals totals{0, 0, n};
+  for (size_t i = 0; i < n && exit_code == 0; ++i) {
     const planner::Step& step = plan.steps[i];
     std::string label = "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] " + step.kind + " " +
                         step.target.value_or("-");
     std::atomic<int64_t> progress_rows{0};
     std::vector<Diagnostic> warnings;
-    StepContext ctx{*conn, plan, step, options, temp_dir, progress_rows, warnings, static_cast<int>(i)};
+    StepContext ctx{*conn, plan, step, options, temp_dir, progress_rows, warnings, static_cast<int>(i), cancel};
     auto step_start = Clock::now();
     StepOutcome outcome;
     std::optional<Error> failure;
-    bool in_transaction = false;
     {
       ProgressWatcher watcher(*conn, label, progress_rows);
-      try {
-        if (g_interrupted.load()) throw Error(ErrorKind::kCancelled, "interrupted", "SF615");
-        if (const auto* sql = std::get_if<planner::SqlDetail>(&step.detail)) {
-          console.Verbose("SQL for " + step.id + ":\n" + sql->sql + "\n");
-          if (!sql->autocommit) {
-            conn->Execute("BEGIN TRANSACTION");
-            in_transaction = true;
-          }
-          outcome = RunSql(ctx);
-        } else if (step.kind == "source") {
-          outcome.rows = std::nullopt;
-        } else {
-          conn->Execute("BEGIN TRANSACTION");
-          in_transaction = true;
-          if (step.kind == "load") outcome = RunLoad(ctx);
-          else if (step.kind == "transform") {
-            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::TransformDetail>(step.detail).sql + "\n");
-            outcome = RunTransform(ctx);
-          } else if (step.kind == "export") {
-            console.Verbose("SQL for " + step.id + ":\n" + std::get<planner::ExportDetail>(step.detail).sql + "\n");
-            outcome = RunExport(ctx);
-          }
-        }
-        if (in_transaction) {
-          conn->Execute("COMMIT");
-          in_transaction = false;
-        }
-      } catch (const Error& e) {
-        failure = e;
-      } catch (const std::exception& e) {
-        failure = Error(ErrorKind::kInternal, e.what(), "SF613");
-      }
-      if (failure && in_transaction) {
-        try {
-          conn->Execute("ROLLBACK");
-        } catch (...) {
-        }
-      }
+      engine::Connection* step_conn = conn.get();
+      CancelRegistration interrupt_engine(&cancel, [step_conn] { step_conn->Interrupt(); });
+      failure = RunStepInTransaction(ctx, outcome);
     }
-    double seconds = Seconds(step_start);
-    records[i].seconds = seconds;
-    if (failure && (g_interrupted.load() || failure->kind() == ErrorKind::kCancelled ||
-                    std::string(failure->what()).find("INTERRUPT") != std::string::npos)) {
-      failure = Error(ErrorKind::kCancelled, "interrupted", "SF615");
-    }
-    if (!failure) {
-      records[i].status = "ok";
-      records[i].rows = outcome.rows;
-      if (step.kind == "load" || step.kind == "transform") table_rows += outcome.rows.value_or(0);
-      if (step.kind == "export") exported_rows += outcome.rows.value_or(0);
-      std::string rows_text = outcome.rows ? ", " + std::to_string(*outcome.rows) + " rows" : "";
-      console.Info(label + " ... ok" + rows_text + " (" + Fixed(seconds, 3) + "s)\n");
-      if (!outcome.detail.empty()) console.Verbose("  " + outcome.detail + "\n");
-      for (const auto& w : warnings) console.Warn(RenderDiagnostic(w, sources, console.stderr_color()));
-      continue;
-    }
-    records[i].status = "FAILED";
-    console.Info(label + " ... FAILED (" + Fixed(seconds, 3) + "s)\n");
+    records[i].seconds = Seconds(step_start);
+    records[i].status = failure ? "FAILED" : "ok";
+    console.Info(label + (failure ? " ... FAILED" : " ... ok") +
+                 (!failure && outcome.rows ? ", " + std::to_string(*outcome.rows) + " rows" : "") + " (" +
+                 Fixed(records[i].seconds, 3) + "s)\n");
+    if (!failure && !outcome.detail.empty()) console.Verbose("  " + outcome.detail + "\n");
     for (const auto& w : warnings) console.Warn(RenderDiagnostic(w, sources, console.stderr_color()));
-    Diagnostic d;
-    d.code = RuntimeCode(*failure);
-    d.message = KindWord(step) + " " + step.target.value_or("") + " failed: " + failure->what();
-    d.pos = step.pos;
-    if (!failure->hint().empty()) d.hints.push_back(failure->hint());
-    d.notes.push_back("step " + std::to_string(i + 1) + " of " + std::to_string(n) + " (" + step.id +
-                      ") was rolled back; " + std::to_string(n - i - 1) + " later step(s) were not run");
-    console.Err(RenderDiagnostic(d, sources, console.stderr_color()));
-    failed_at = i;
-    exit_code = failure->kind() == ErrorKind::kCancelled ? 130 : 1;
-    break;
+    if (failure) {
+      ReportFailure(plan, i, *failure, sources);
+      totals.failed_at = i;
+      exit_code = failure->kind() == ErrorKind::kCancelled ? 130 : 1;
+      break;
+    }
+    records[i].rows = outcome.rows;
+    if (step.kind == "load" || step.kind == "transform") totals.table_rows += outcome.rows.value_or(0);
+    if (step.kind == "export") totals.exported_rows += outcome.rows.value_or(0);
   }
 
   std::error_code ec;
   fs::remove_all(temp_dir, ec);
   conn.reset();
   db.reset();
-
-  double total = Seconds(run_start);
-  int ok = 0, failed = 0, not_run = 0;
-  for (const auto& r : records) {
-    if (r.status == "ok") ++ok;
-    else if (r.status == "FAILED") ++failed;
-    else ++not_run;
-  }
-  if (console.verbosity() >= Verbosity::kInfo) {
-    std::string summary = SummaryTable(plan, records);
-    summary += "Total: " + std::to_string(n) + " steps (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
-               " failed, " + std::to_string(not_run) + " not run) in " + Fixed(total, 3) + "s; " +
-               std::to_string(table_rows) + " rows written to tables, " + std::to_string(exported_rows) +
-               " rows exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
-    if (failed_at == n)
-      summary += "Pipeline '" + plan.pipeline + "' succeeded in " + Fixed(total, 2) + "s\n";
-    else
-      summary += "Pipeline '" + plan.pipeline + "' failed at step " + std::to_string(failed_at + 1) + " of " +
-                 std::to_string(n) + " (" + plan.steps[failed_at].id + ") after " + Fixed(total, 2) + "s\n";
-    console.Out(summary);
-  }
+  PrintSummary(plan, records, totals, Seconds(run_start));
   return exit_code;
 }
 

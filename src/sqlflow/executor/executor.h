@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "sqlflow/common/cancel.h"
 #include "sqlflow/common/diagnostic.h"
 #include "sqlflow/planner/plan.h"
 #include "sqlflow/project/profile.h"
@@ -13,14 +14,20 @@ namespace sqlflow::executor {
 struct RunOptions {
   std::string run_id;
   std::string run_ts;  // "YYYY-MM-DDTHH:MM:SSZ", the run start (`now` of INCREMENTAL windows)
+  // The run's cancel token (must outlive RunPlan); null = RunPlan makes its own. SIGINT and SIGTERM cancel it
+  // while RunPlan runs.
+  CancelToken* cancel = nullptr;
 };
 
 // Executes the plan and prints progress (stderr) and the summary (stdout) through the Console.
 // Returns the exit code: 0 success, 1 a step failed, 130 interrupted.
-int RunPlan(const planner::Plan& plan, const project::Profile& profile, const RunOptions& options,
-            SourceCache& sources);
+int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& sources);
 
-// Installs the SIGINT handler used while a plan runs (idempotent).
+// (schema, table) of the tables and views in a persistent database, for the compiler's "is it defined" rules;
+// empty for an in-memory engine, a missing file, or a database that cannot be opened (e.g. locked).
+std::vector<std::pair<std::string, std::string>> ListExistingTables(const project::EngineConfig& engine);
+
+// Installs the SIGINT / SIGTERM handlers used while a plan runs (idempotent).
 void InstallInterruptHandler();
 
 }  // namespace sqlflow::executor

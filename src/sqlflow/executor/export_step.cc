@@ -76,13 +76,12 @@ StepOutcome RunExport(StepContext& ctx) {
   } else {
     request.object = e.resolved.Has("table") ? e.resolved.GetString("table") : e.resolved.GetString("table_name");
   }
-  request.mode = e.mode == "append"   ? connectors::WriteMode::kAppend
-                 : e.mode == "upsert" ? connectors::WriteMode::kUpsert
-                                      : connectors::WriteMode::kReplace;
+  request.mode = e.mode;
   request.keys = e.keys;
   request.format = e.format;
   request.options = e.resolved;
   request.run_id = ctx.options.run_id;
+  request.cancel = &ctx.cancel;
 
   EngineExportInput input(ctx.conn, e.sql, ctx.temp_dir);
   connectors::WriteResult result = destination->Write(request, input);

@@ -12,14 +12,6 @@ namespace sqlflow::executor {
 
 namespace {
 
-const planner::SourceDetail* FindSource(const planner::Plan& plan, const std::string& name) {
-  const planner::SourceDetail* found = nullptr;
-  for (const auto& step : plan.steps)
-    if (const auto* s = std::get_if<planner::SourceDetail>(&step.detail))
-      if (EqualsIgnoreCase(s->name, name) && !found) found = s;
-  return found;
-}
-
 std::string ScanErrorPrefix(const connectors::FileScan& scan, const std::string& source_name) {
   std::string type = scan.reader == "read_csv" ? "CSV" : scan.reader == "read_parquet" ? "PARQUET" : "JSON";
   std::string prefix = type + " source '" + source_name + "': ";
@@ -147,17 +139,147 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
   }
 }
 
+// The incremental state of one LOAD: the stored watermark, the engine's bound as a predicate, and the key
+// under which the new watermark is written.
+struct IncrementalState {
+  bool enabled = false;
+  StateKey key;
+  std::optional<Watermark> watermark;
+  std::optional<std::string> bound_sql;
+};
+
+// The bound as a SQL expression: the watermark widened by lookback_window (numbers subtract, temporal types
+// subtract an interval; a bare number of a temporal cursor means seconds).
+std::string WidenedBound(const planner::SourceDetail& source, const Watermark& watermark) {
+  std::string bound = "CAST(" + QuoteLiteral(watermark.value) + " AS " + watermark.type + ")";
+  if (!source.resolved.Has("lookback_window")) return bound;
+  const auto& lb = source.resolved.values["lookback_window"];
+  std::string interval = lb.is_number() ? std::to_string(lb.get<int64_t>()) : lb.get<std::string>();
+  bool numeric_type = watermark.type.find("INT") != std::string::npos || watermark.type == "DOUBLE" ||
+                      watermark.type.rfind("DECIMAL", 0) == 0;
+  if (numeric_type) return "(" + bound + " - " + interval + ")";
+  if (lb.is_number()) return "(" + bound + " - INTERVAL '" + interval + " seconds')";
+  return "(" + bound + " - INTERVAL " + QuoteLiteral(interval) + ")";
+}
+
+// Reads the watermark and sets the engine bound and the bound pushed down to the source (§9.7). Upsert
+// re-reads rows equal to the watermark (>=); append and replace do not (>).
+IncrementalState PrepareIncremental(StepContext& ctx, const planner::SourceDetail& source, const TableRef& target,
+                                    bool upsert, connectors::ReadRequest& request) {
+  IncrementalState state;
+  state.enabled = source.sync_mode == "incremental" && source.cursor_field;
+  state.key = StateKey{ctx.plan.pipeline, "source", source.name, ToLower(target.Display()),
+                       source.cursor_field.value_or("")};
+  if (!state.enabled) return state;
+  std::string cursor = QuoteIdent(*source.cursor_field);
+  state.watermark = ReadWatermark(ctx.conn, state.key);
+  if (state.watermark) {
+    std::string bound = WidenedBound(source, *state.watermark);
+    state.bound_sql = cursor + (upsert ? " >= " : " > ") + bound;
+    // Sources that push the bound down get the widened value too (a source that widens again only reads
+    // more; the engine's exact bound decides).
+    connectors::TypedValue pushed{state.watermark->type, state.watermark->value};
+    if (source.resolved.Has("lookback_window")) {
+      auto widened = ctx.conn.Query("SELECT CAST(" + bound + " AS VARCHAR), typeof(" + bound + ")");
+      if (widened.row_count() > 0 && !widened.IsNull(0, 0)) pushed = {widened.GetString(1, 0), widened.GetString(0, 0)};
+    }
+    request.cursor = connectors::CursorBound{*source.cursor_field, pushed, upsert};
+  } else if (source.resolved.Has("cursor_start")) {
+    const auto& start = source.resolved.values["cursor_start"];
+    std::string text = start.is_string() ? start.get<std::string>() : start.dump();
+    state.bound_sql = cursor + " >= " + QuoteLiteral(text);
+    request.cursor = connectors::CursorBound{*source.cursor_field, {"", text}, true};
+  }
+  return state;
+}
+
+connectors::ReadRequest MakeReadRequest(const connectors::Source& instance, const planner::SourceDetail& source,
+                                        const TableRef& target) {
+  connectors::ReadRequest request;
+  if (instance.Objects() == connectors::ObjectMode::kMultiple) {
+    request.object = source.resolved.Has("table_name") ? source.resolved.GetString("table_name")
+                     : source.resolved.Has("table")    ? source.resolved.GetString("table")
+                                                       : target.name;
+  }
+  request.columns = source.resolved.GetStringList("columns");
+  request.batch_size = source.resolved.GetInt("batch_size", 10000);
+  return request;
+}
+
+// SF608 when the cursor or a primary-key column is missing from the staged data.
+void CheckStagedColumns(const std::vector<Column>& staged, const planner::SourceDetail& source, bool incremental) {
+  auto has_column = [&](const std::string& name) {
+    for (const auto& c : staged)
+      if (EqualsIgnoreCase(c.name, name)) return true;
+    return false;
+  };
+  if (incremental && !has_column(*source.cursor_field))
+    throw Error(ErrorKind::kDataError,
+                "cursor_field '" + *source.cursor_field + "' not found in data from source '" + source.name + "'",
+                "SF608");
+  for (const auto& pk : source.primary_key)
+    if (!has_column(pk))
+      throw Error(ErrorKind::kDataError,
+                  "primary_key column '" + pk + "' not found in data from source '" + source.name + "'", "SF608");
+}
+
+// Deletes staged rows outside the bound (and NULL cursors, W604). Returns the rows left.
+int64_t ApplyBound(StepContext& ctx, const TableRef& staging, const TableRef& target,
+                   const planner::SourceDetail& source, const IncrementalState& state,
+                   const std::vector<Column>& staged) {
+  engine::Connection& conn = ctx.conn;
+  std::string cursor = QuoteIdent(*source.cursor_field);
+  int64_t null_cursors = 0;
+  try {
+    null_cursors = std::stoll(*conn.QueryValue("SELECT count(*) FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL"));
+    conn.Execute("DELETE FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL OR NOT (" + *state.bound_sql + ")");
+  } catch (const Error& e) {
+    if (!state.watermark) throw;
+    std::string type = "?";
+    for (const auto& c : staged)
+      if (EqualsIgnoreCase(c.name, *source.cursor_field)) type = c.type;
+    throw Error(ErrorKind::kDataError,
+                "stored watermark '" + state.watermark->value + "' for " + target.Display() + "." +
+                    *source.cursor_field + " cannot be compared with column type " + type + ": " + e.what(),
+                "SF609", "delete its row from sqlflow_state");
+  }
+  if (null_cursors > 0)
+    ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W604",
+                                      std::to_string(null_cursors) + " row(s) from source '" + source.name +
+                                          "' have a NULL cursor '" + *source.cursor_field + "' and were not loaded",
+                                      ctx.step.pos, {}, {}});
+  return CountRows(conn, staging.Sql());
+}
+
+std::optional<Watermark> MaxCursor(engine::Connection& conn, const TableRef& staging, const std::string& field) {
+  std::string cursor = QuoteIdent(field);
+  auto result =
+      conn.Query("SELECT CAST(max(" + cursor + ") AS VARCHAR), typeof(max(" + cursor + ")) FROM " + staging.Sql());
+  if (result.IsNull(0, 0)) return std::nullopt;
+  return Watermark{result.GetString(0, 0), result.GetString(1, 0)};
+}
+
+// Nothing matched (allow_no_files): REPLACE empties an existing target, other modes change nothing (W606).
+StepOutcome LoadNothing(StepContext& ctx, const planner::LoadDetail& load, const std::string& source_name) {
+  if (load.mode == WriteMode::kReplace && DescribeTable(ctx.conn, load.table))
+    ctx.conn.Execute("DELETE FROM " + load.table.Sql());
+  ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W606",
+                                    "source '" + source_name + "' matched no data; 0 rows loaded into '" +
+                                        load.table.Display() + "'",
+                                    ctx.step.pos, {}, {}});
+  return {0, ""};
+}
+
 }  // namespace
 
 StepOutcome RunLoad(StepContext& ctx) {
   const auto& load = std::get<planner::LoadDetail>(ctx.step.detail);
-  const planner::SourceDetail* source = FindSource(ctx.plan, load.source);
-  if (!source) throw Error(ErrorKind::kInternal, "source '" + load.source + "' is not in the plan");
-  const auto& registries = connectors::BuiltinRegistries();
-  const auto* type = registries.sources.Find(source->connector_type);
+  const auto* source = std::get_if<planner::SourceDetail>(&ctx.plan.steps.at(load.source_step).detail);
+  if (!source) throw Error(ErrorKind::kInternal, "LOAD " + load.table.Display() + " does not refer to a SOURCE step");
+  const auto* type = connectors::BuiltinRegistries().sources.Find(source->connector_type);
   if (!type || !type->make_source) throw Error(ErrorKind::kUnsupported, "no source for type " + source->connector_type);
 
-  TableRef target = ParseTableRef(load.table);
+  const TableRef& target = load.table;
   TableRef staging = StagingFor(target, ctx.index);
   engine::Connection& conn = ctx.conn;
   conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
@@ -165,130 +287,31 @@ StepOutcome RunLoad(StepContext& ctx) {
 
   auto instance = type->make_source();
   instance->Configure(source->resolved);
-
-  connectors::ReadRequest request;
-  if (instance->Objects() == connectors::ObjectMode::kMultiple) {
-    request.object = source->resolved.Has("table_name") ? source->resolved.GetString("table_name")
-                     : source->resolved.Has("table")    ? source->resolved.GetString("table")
-                                                        : target.name;
-  }
-  request.columns = source->resolved.GetStringList("columns");
-  request.batch_size = source->resolved.GetInt("batch_size", 10000);
-
-  bool incremental = source->sync_mode == "incremental" && source->cursor_field;
-  bool upsert = load.mode == parser::LoadMode::kUpsert;
-  StateKey state_key{ctx.plan.pipeline, "source", source->name, ToLower(target.Display()),
-                     source->cursor_field.value_or("")};
-  std::optional<Watermark> watermark;
-  std::optional<std::string> bound_sql;  // the engine's re-applied bound, as a predicate
-  if (incremental) {
-    std::string cursor = QuoteIdent(*source->cursor_field);
-    watermark = ReadWatermark(conn, state_key);
-    if (watermark) {
-      std::string value = QuoteLiteral(watermark->value);
-      std::string bound = "CAST(" + value + " AS " + watermark->type + ")";
-      if (source->resolved.Has("lookback_window")) {
-        const auto& lb = source->resolved.values["lookback_window"];
-        std::string interval = lb.is_number() ? std::to_string(lb.get<int64_t>()) : lb.get<std::string>();
-        bool numeric_type = watermark->type.find("INT") != std::string::npos ||
-                            watermark->type == "DOUBLE" || watermark->type.rfind("DECIMAL", 0) == 0;
-        if (numeric_type) bound = "(" + bound + " - " + interval + ")";
-        else if (lb.is_number()) bound = "(" + bound + " - INTERVAL '" + interval + " seconds')";
-        else bound = "(" + bound + " - INTERVAL " + QuoteLiteral(interval) + ")";
-      }
-      bound_sql = cursor + (upsert ? " >= " : " > ") + bound;
-      // Sources that push the bound down get the widened value too (a source that widens again only reads
-      // more; the engine's exact bound below decides).
-      connectors::TypedValue pushed{watermark->type, watermark->value};
-      if (source->resolved.Has("lookback_window")) {
-        auto widened = conn.Query("SELECT CAST(" + bound + " AS VARCHAR), typeof(" + bound + ")");
-        if (widened.row_count() > 0 && !widened.IsNull(0, 0))
-          pushed = {widened.GetString(1, 0), widened.GetString(0, 0)};
-      }
-      request.cursor = connectors::CursorBound{*source->cursor_field, pushed, upsert};
-    } else if (source->resolved.Has("cursor_start")) {
-      const auto& start = source->resolved.values["cursor_start"];
-      std::string text = start.is_string() ? start.get<std::string>() : start.dump();
-      bound_sql = cursor + " >= " + QuoteLiteral(text);
-      request.cursor = connectors::CursorBound{*source->cursor_field, {"", text}, true};
-    }
-  }
+  connectors::ReadRequest request = MakeReadRequest(*instance, *source, target);
+  IncrementalState incremental = PrepareIncremental(ctx, *source, target, load.mode == WriteMode::kUpsert, request);
 
   connectors::ReadContext read_context;
   read_context.source_name = source->name;
   read_context.run_temp_dir = ctx.temp_dir;
   read_context.connection = &conn;
+  read_context.cancel = &ctx.cancel;
   auto stream = instance->Read(request, read_context);
+  connectors::ReadStream* active_stream = stream.get();
+  CancelRegistration cancel_read(&ctx.cancel, [active_stream] { active_stream->Cancel(); });
   int64_t staged = StageRead(ctx, *stream, staging, source->name);
-  if (staged < 0) {
-    // Nothing matched (allow_no_files): REPLACE empties an existing target, other modes change nothing.
-    if (load.mode == parser::LoadMode::kReplace && DescribeTable(conn, target))
-      conn.Execute("DELETE FROM " + target.Sql());
-    ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W606",
-                                      "source '" + source->name + "' matched no data; 0 rows loaded into '" +
-                                          target.Display() + "'",
-                                      ctx.step.pos, {}, {}});
-    return {0, ""};
-  }
+  if (staged < 0) return LoadNothing(ctx, load, source->name);
 
   auto staged_columns = DescribeTable(conn, staging);
-  auto has_column = [&](const std::string& name) {
-    for (const auto& c : *staged_columns)
-      if (EqualsIgnoreCase(c.name, name)) return true;
-    return false;
-  };
-  if (incremental && !has_column(*source->cursor_field))
-    throw Error(ErrorKind::kDataError,
-                "cursor_field '" + *source->cursor_field + "' not found in data from source '" + source->name + "'",
-                "SF608");
-  for (const auto& pk : source->primary_key)
-    if (!has_column(pk))
-      throw Error(ErrorKind::kDataError,
-                  "primary_key column '" + pk + "' not found in data from source '" + source->name + "'", "SF608");
-
-  if (bound_sql) {
-    std::string cursor = QuoteIdent(*source->cursor_field);
-    int64_t null_cursors = 0;
-    try {
-      null_cursors = std::stoll(*conn.QueryValue("SELECT count(*) FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL"));
-      conn.Execute("DELETE FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL OR NOT (" + *bound_sql + ")");
-    } catch (const Error& e) {
-      if (watermark)
-        throw Error(ErrorKind::kDataError,
-                    "stored watermark '" + watermark->value + "' for " + target.Display() + "." +
-                        *source->cursor_field + " cannot be compared with column type " +
-                        [&] {
-                          for (const auto& c : *staged_columns)
-                            if (EqualsIgnoreCase(c.name, *source->cursor_field)) return c.type;
-                          return std::string("?");
-                        }() + ": " + e.what(),
-                    "SF609", "delete its row from sqlflow_state");
-      throw;
-    }
-    if (null_cursors > 0)
-      ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W604",
-                                        std::to_string(null_cursors) + " row(s) from source '" + source->name +
-                                            "' have a NULL cursor '" + *source->cursor_field + "' and were not loaded",
-                                        ctx.step.pos, {}, {}});
-    staged = CountRows(conn, staging.Sql());
-  }
-
+  CheckStagedColumns(*staged_columns, *source, incremental.enabled);
+  if (incremental.bound_sql) staged = ApplyBound(ctx, staging, target, *source, incremental, *staged_columns);
   std::optional<Watermark> new_watermark;
-  if (incremental) {
-    std::string cursor = QuoteIdent(*source->cursor_field);
-    auto result = conn.Query("SELECT CAST(max(" + cursor + ") AS VARCHAR), typeof(max(" + cursor + ")) FROM " +
-                             staging.Sql());
-    if (!result.IsNull(0, 0)) new_watermark = Watermark{result.GetString(0, 0), result.GetString(1, 0)};
-  }
+  if (incremental.enabled) new_watermark = MaxCursor(conn, staging, *source->cursor_field);
 
-  MergeMode mode = load.mode == parser::LoadMode::kAppend   ? MergeMode::kAppend
-                   : load.mode == parser::LoadMode::kUpsert ? MergeMode::kUpsert
-                                                            : MergeMode::kReplace;
-  auto [inserted, updated] = MergeStaging(conn, staging, target, mode, load.key, source->name);
-  if (new_watermark) WriteWatermark(conn, state_key, *new_watermark, staged, ctx.options.run_id);
+  auto [inserted, updated] = MergeStaging(conn, staging, target, load.mode, load.key, source->name);
+  if (new_watermark) WriteWatermark(conn, incremental.key, *new_watermark, staged, ctx.options.run_id);
   StepOutcome outcome;
   outcome.rows = staged;
-  if (mode == MergeMode::kUpsert)
+  if (load.mode == WriteMode::kUpsert)
     outcome.detail = "inserted " + std::to_string(inserted) + ", updated " + std::to_string(updated);
   return outcome;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sqlflow/common/diagnostic.h"
+#include "sqlflow/common/table_name.h"
 #include "sqlflow/engine/database.h"
 #include "sqlflow/executor/executor.h"
 #include "sqlflow/planner/plan.h"
@@ -23,6 +24,7 @@ struct StepContext {
   std::atomic<int64_t>& progress_rows;  // rows processed so far, for the progress line
   std::vector<Diagnostic>& warnings;    // runtime warnings of this step
   int index = 0;                        // 0-based step index
+  CancelToken& cancel;                  // the run's token: reads, requests and sleeps observe it
 };
 
 struct StepOutcome {
@@ -37,13 +39,8 @@ StepOutcome RunSql(StepContext& ctx);
 
 // ---- table helpers
 
-struct TableRef {
-  std::string schema;  // "" = main
-  std::string name;
-  std::string Sql() const;      // quoted, schema-qualified when needed
-  std::string Display() const;  // schema.name or name
-};
-TableRef ParseTableRef(const std::string& display);
+// The executor's table handle is the plan's qualified name; it is never re-parsed from a display string.
+using TableRef = TableName;
 
 struct Column {
   std::string name;
@@ -57,13 +54,12 @@ int64_t CountRows(engine::Connection& conn, const std::string& table_sql);
 // no second pass over the table is needed.
 int64_t ExecuteCountingRows(engine::Connection& conn, const std::string& sql);
 
-enum class MergeMode { kReplace, kAppend, kUpsert };
 
 // Moves the rows of `staging` (a table in the step's transaction) into `target` with the semantics of
 // LANGUAGE.md §9.4/§9.5, then drops `staging`. `batch_name` names the batch in messages (the SOURCE name or
 // "the query"). Throws sqlflow::Error with SF602-SF606. Returns the (inserted, updated) counts for UPSERT.
 std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging, const TableRef& target,
-                                         MergeMode mode, const std::vector<std::string>& keys,
+                                         WriteMode mode, const std::vector<std::string>& keys,
                                          const std::string& batch_name);
 
 // A fresh staging table name in the target's schema.

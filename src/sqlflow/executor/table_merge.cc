@@ -6,30 +6,19 @@
 
 namespace sqlflow::executor {
 
-std::string TableRef::Sql() const {
-  if (schema.empty() || EqualsIgnoreCase(schema, "main")) return QuoteIdent(name);
-  return QuoteIdent(schema) + "." + QuoteIdent(name);
-}
-
-std::string TableRef::Display() const { return schema.empty() ? name : schema + "." + name; }
-
-TableRef ParseTableRef(const std::string& display) {
-  size_t dot = display.find('.');
-  if (dot == std::string::npos) return {"", display};
-  return {display.substr(0, dot), display.substr(dot + 1)};
-}
-
 TableRef StagingFor(const TableRef& target, int step_index) {
-  return {target.schema, "__sqlflow_staging_" + std::to_string(step_index + 1)};
+  return target.Sibling("__sqlflow_staging_" + std::to_string(step_index + 1));
 }
 
 std::optional<std::vector<Column>> DescribeTable(engine::Connection& conn, const TableRef& table) {
   std::string schema = table.schema.empty() ? "main" : table.schema;
   auto stmt = conn.Prepare(
-      "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND "
-      "lower(schema_name) = lower($1) AND lower(table_name) = lower($2) ORDER BY column_index");
+      "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = coalesce($3, current_database()) "
+      "AND lower(schema_name) = lower($1) AND lower(table_name) = lower($2) ORDER BY column_index");
   stmt.BindString(1, schema);
   stmt.BindString(2, table.name);
+  if (table.catalog.empty()) stmt.BindNull(3);
+  else stmt.BindString(3, table.catalog);
   auto result = stmt.Execute();
   if (result.row_count() == 0) {
     // A table with no columns does not exist in DuckDB; check for views too.
@@ -164,14 +153,14 @@ std::string NamesOf(const std::vector<Column>& columns) {
 }  // namespace
 
 std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging, const TableRef& target,
-                                         MergeMode mode, const std::vector<std::string>& keys,
+                                         WriteMode mode, const std::vector<std::string>& keys,
                                          const std::string& batch_name) {
   auto batch = DescribeTable(conn, staging);
   if (!batch) throw Error(ErrorKind::kInternal, "staging table " + staging.Display() + " is missing");
   auto existing = DescribeTable(conn, target);
   if (!target.schema.empty()) conn.Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target.schema));
 
-  if (mode == MergeMode::kUpsert) {
+  if (mode == WriteMode::kUpsert) {
     // §9.4 checks, in order.
     for (const auto& k : keys) {
       if (!FindColumn(*batch, k))
@@ -210,18 +199,18 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
                       " key value(s) occur more than once in the incoming rows, e.g. (" + example + ")",
                   "SF605");
     }
-  } else if (mode == MergeMode::kAppend && existing) {
+  } else if (mode == WriteMode::kAppend && existing) {
     CheckCompatible(conn, staging, *batch, target, *existing);
   }
 
   int64_t inserted = 0, updated = 0;
-  if (!existing || mode == MergeMode::kReplace) {
+  if (!existing || mode == WriteMode::kReplace) {
     // The staging table becomes the target: no copy of the rows.
     conn.Execute("DROP TABLE IF EXISTS " + target.Sql());
     conn.Execute("ALTER TABLE " + staging.Sql() + " RENAME TO " + QuoteIdent(target.name));
     return {inserted, updated};
   }
-  if (mode == MergeMode::kUpsert) {
+  if (mode == WriteMode::kUpsert) {
     std::string condition;
     for (size_t i = 0; i < keys.size(); ++i)
       condition += (i ? " AND " : "") + std::string("t.") + QuoteIdent(keys[i]) + " = s." + QuoteIdent(keys[i]);

@@ -82,7 +82,7 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
       TableRef staging = StagingFor(target, ctx.index);
       conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + probe_sql);
       rows = CountRows(conn, staging.Sql());
-      MergeStaging(conn, staging, target, MergeMode::kAppend, {}, "the query");
+      MergeStaging(conn, staging, target, WriteMode::kAppend, {}, "the query");
     }
   } else {
     std::string lookback = t.lookback.value_or("0 day");
@@ -96,7 +96,7 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
     conn.Execute("CREATE TABLE " + staging.Sql() + " AS SELECT * FROM (" + sql + ") AS q WHERE " + range);
     rows = CountRows(conn, staging.Sql());
     conn.Execute("DELETE FROM " + target.Sql() + " WHERE " + range);
-    MergeStaging(conn, staging, target, MergeMode::kAppend, {}, "the query");
+    MergeStaging(conn, staging, target, WriteMode::kAppend, {}, "the query");
   }
   auto result = conn.Query("SELECT CAST(max(" + col + ") AS VARCHAR), typeof(max(" + col + ")) FROM " + target.Sql());
   if (!result.IsNull(0, 0))
@@ -108,23 +108,23 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
 
 StepOutcome RunTransform(StepContext& ctx) {
   const auto& t = std::get<planner::TransformDetail>(ctx.step.detail);
-  TableRef target = ParseTableRef(t.table);
+  const TableRef& target = t.table;
   engine::Connection& conn = ctx.conn;
   if (!target.schema.empty()) conn.Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target.schema));
   switch (t.mode) {
-    case parser::CreateMode::kReplace:
+    case WriteMode::kReplace:
       return {ExecuteCountingRows(conn, "CREATE OR REPLACE TABLE " + target.Sql() + " AS " + t.sql), ""};
-    case parser::CreateMode::kIncremental:
+    case WriteMode::kIncremental:
       return RunIncremental(ctx, t, target);
-    case parser::CreateMode::kAppend:
-    case parser::CreateMode::kUpsert: {
+    case WriteMode::kAppend:
+    case WriteMode::kUpsert: {
       TableRef staging = StagingFor(target, ctx.index);
       conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
       int64_t rows = ExecuteCountingRows(conn, "CREATE TABLE " + staging.Sql() + " AS " + t.sql);
-      MergeMode mode = t.mode == parser::CreateMode::kAppend ? MergeMode::kAppend : MergeMode::kUpsert;
+      WriteMode mode = t.mode == WriteMode::kAppend ? WriteMode::kAppend : WriteMode::kUpsert;
       auto [inserted, updated] = MergeStaging(conn, staging, target, mode, t.key, "the query");
       StepOutcome outcome{rows, ""};
-      if (mode == MergeMode::kUpsert)
+      if (mode == WriteMode::kUpsert)
         outcome.detail = "inserted " + std::to_string(inserted) + ", updated " + std::to_string(updated);
       return outcome;
     }

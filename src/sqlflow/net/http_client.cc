@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -222,6 +223,10 @@ HttpResponse CurlHttpClient::Send(const HttpRequest& request) {
       current.headers.Remove("Proxy-Authorization");
       current.headers.Remove("Cookie");
       for (const auto& name : current.credential_headers) current.headers.Remove(name);
+      std::vector<std::string> secret_names;
+      for (const auto& [name, value] : current.headers.fields())
+        if (IsSecretMapKey(name)) secret_names.push_back(name);
+      for (const auto& name : secret_names) current.headers.Remove(name);
       current.auth = HttpAuthScheme::kNone;
       current.aws_sigv4.clear();
       current.username.clear();
@@ -317,9 +322,82 @@ void SetBodyOptions(CURL* easy, const HttpRequest& request, Transfer& t) {
 
 }  // namespace
 
+namespace {
+
+struct TransferOutcome {
+  CURLcode result = CURLE_OK;
+  bool stalled = false;
+  bool cancelled = false;
+};
+
+// Runs the transfer on the multi handle, polling at most kPollMs at a time so that cancellation and the
+// stall rule are noticed promptly; Cancel() wakes the poll at once.
+TransferOutcome DriveTransfer(CURLM* multi, CURL* easy, const Transfer& t, double stall_limit,
+                              CancelToken* cancel) {
+  TransferOutcome outcome;
+  curl_multi_add_handle(multi, easy);
+  CancelRegistration wake(cancel, [multi] { curl_multi_wakeup(multi); });
+  while (true) {
+    int running = 0;
+    curl_multi_perform(multi, &running);
+    if (!running) {
+      int queued = 0;
+      while (CURLMsg* message = curl_multi_info_read(multi, &queued))
+        if (message->msg == CURLMSG_DONE) outcome.result = message->data.result;
+      break;
+    }
+    if (cancel && cancel->IsCancelled()) {
+      outcome.cancelled = true;
+      break;
+    }
+    if (stall_limit > 0 && SteadyNow() - t.last_activity > stall_limit) {
+      outcome.stalled = true;
+      break;
+    }
+    curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
+  }
+  curl_multi_remove_handle(multi, easy);  // mid-transfer (cancel, stall): the connection is closed
+  return outcome;
+}
+
+// The one place where a failed transfer becomes an error (ClassifyCurlCode for libcurl's own failures).
+void ThrowIfFailed(const HttpRequest& request, const HttpClientOptions& options, const Transfer& t,
+                   const TransferOutcome& outcome, const char* error_buffer) {
+  const bool cancelled = options.cancel && options.cancel->IsCancelled();
+  if (outcome.cancelled || (outcome.result == CURLE_ABORTED_BY_CALLBACK && cancelled))
+    throw TransferError(request, ErrorKind::kCancelled, "cancelled");
+  if (outcome.stalled)
+    throw TransferError(request, ErrorKind::kTimeout,
+                        "no data received for " + FormatSeconds(options.timeout_seconds) + " s (stalled)");
+  if (t.sink_error) std::rethrow_exception(t.sink_error);
+  if (t.cap_exceeded)
+    throw TransferError(
+        request, ErrorKind::kProtocolError,
+        "response larger than max_response_mb (" + std::to_string(options.max_response_mb) + " MiB)",
+        "raise max_response_mb or request smaller pages");
+  if (outcome.result == CURLE_OK) return;
+  const std::string cause = error_buffer[0] ? error_buffer : curl_easy_strerror(outcome.result);
+  const ErrorKind kind = ClassifyCurlCode(outcome.result);
+  std::string hint;
+  if (outcome.result == CURLE_PEER_FAILED_VERIFICATION || outcome.result == CURLE_SSL_CACERT_BADFILE)
+    hint =
+        "set ca_file to the CA certificate that signed the server's certificate, or verify_ssl: false "
+        "(insecure)";
+  throw TransferError(request, kind == ErrorKind::kCancelled ? ErrorKind::kTransient : kind, cause, hint);
+}
+
+void LogRequest(const HttpRequest& request, const HttpResponse& response) {
+  if (Console::Get().verbosity() < Verbosity::kVerbose) return;
+  Console::Get().Verbose(request.method + " " + RedactUrl(request.url) + " -> " +
+                         std::to_string(response.status) + ", " + std::to_string(response.body_bytes) +
+                         " bytes, " + std::to_string(static_cast<int64_t>(response.elapsed_seconds * 1000)) +
+                         " ms (attempt " + std::to_string(request.attempt) + ")\n");
+}
+
+}  // namespace
+
 HttpResponse CurlHttpClient::SendOnce(const HttpRequest& request) {
   CURL* easy = handles_->easy;
-  CURLM* multi = handles_->multi;
   HttpResponse response;
   Transfer t;
   t.request = &request;
@@ -330,7 +408,7 @@ HttpResponse CurlHttpClient::SendOnce(const HttpRequest& request) {
   if (options_.cancel && options_.cancel->IsCancelled())
     throw TransferError(request, ErrorKind::kCancelled, "cancelled");
 
-  curl_easy_reset(easy);  // keeps live connections, DNS and TLS session caches
+  curl_easy_reset(easy);  // the multi handle keeps the live connections, DNS and TLS session caches
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
   curl_slist* header_list = nullptr;
@@ -340,65 +418,13 @@ HttpResponse CurlHttpClient::SendOnce(const HttpRequest& request) {
 
   const double started = SteadyNow();
   t.last_activity = started;
-  curl_multi_add_handle(multi, easy);
-  // Cancel() wakes the poll below at once; the loop then sees the token and aborts the transfer.
-  CancelRegistration wake(options_.cancel, [multi] { curl_multi_wakeup(multi); });
-  CURLcode result = CURLE_OK;
-  bool stalled = false;
-  bool cancelled = false;
-  while (true) {
-    int running = 0;
-    curl_multi_perform(multi, &running);
-    if (!running) {
-      int queued = 0;
-      while (CURLMsg* message = curl_multi_info_read(multi, &queued))
-        if (message->msg == CURLMSG_DONE) result = message->data.result;
-      break;
-    }
-    if (options_.cancel && options_.cancel->IsCancelled()) {
-      cancelled = true;
-      break;
-    }
-    if (request.stall_timeout && options_.timeout_seconds > 0 &&
-        SteadyNow() - t.last_activity > options_.timeout_seconds) {
-      stalled = true;
-      break;
-    }
-    curl_multi_poll(multi, nullptr, 0, kPollMs, nullptr);
-  }
-  curl_multi_remove_handle(multi, easy);
+  const double stall_limit = request.stall_timeout ? options_.timeout_seconds : 0;
+  const TransferOutcome outcome = DriveTransfer(handles_->multi, easy, t, stall_limit, options_.cancel);
   response.elapsed_seconds = SteadyNow() - started;
-  long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  response.status = static_cast<int>(status);
+  response.status = static_cast<int>(t.Status());
   response.url = request.url;
-
-  if (cancelled || (result == CURLE_ABORTED_BY_CALLBACK && options_.cancel && options_.cancel->IsCancelled()))
-    throw TransferError(request, ErrorKind::kCancelled, "cancelled");
-  if (stalled)
-    throw TransferError(request, ErrorKind::kTimeout,
-                        "no data received for " + FormatSeconds(options_.timeout_seconds) + " s (stalled)");
-  if (t.sink_error) std::rethrow_exception(t.sink_error);
-  if (t.cap_exceeded)
-    throw TransferError(
-        request, ErrorKind::kProtocolError,
-        "response larger than max_response_mb (" + std::to_string(options_.max_response_mb) + " MiB)",
-        "raise max_response_mb or request smaller pages");
-  if (result != CURLE_OK) {
-    const std::string cause = error_buffer[0] ? error_buffer : curl_easy_strerror(result);
-    const ErrorKind kind = ClassifyCurlCode(result);
-    std::string hint;
-    if (result == CURLE_PEER_FAILED_VERIFICATION || result == CURLE_SSL_CACERT_BADFILE)
-      hint =
-          "set ca_file to the CA certificate that signed the server's certificate, or verify_ssl: false "
-          "(insecure)";
-    throw TransferError(request, kind == ErrorKind::kCancelled ? ErrorKind::kTransient : kind, cause, hint);
-  }
-  if (Console::Get().verbosity() >= Verbosity::kVerbose)
-    Console::Get().Verbose(request.method + " " + RedactUrl(request.url) + " -> " + std::to_string(status) +
-                           ", " + std::to_string(response.body_bytes) + " bytes, " +
-                           std::to_string(static_cast<int64_t>(response.elapsed_seconds * 1000)) +
-                           " ms (attempt " + std::to_string(request.attempt) + ")\n");
+  ThrowIfFailed(request, options_, t, outcome, error_buffer);
+  LogRequest(request, response);
   return response;
 }
 
@@ -420,6 +446,18 @@ void ThrowUnlessSuccess(const HttpRequest& request, const HttpResponse& response
   if (!response.ok()) throw HttpStatusError(request, response);
 }
 
+HttpResponse SendWithRetry(HttpTransport& transport, const RetryPolicy& policy, const HttpRequest& request,
+                           const std::function<void(const HttpResponse&)>& check) {
+  return RunWithRetry(policy, request.method + " " + RedactUrl(request.url), [&](int attempt) {
+    HttpRequest numbered = request;
+    numbered.attempt = attempt;
+    HttpResponse response = transport.Send(numbered);
+    ThrowUnlessSuccess(numbered, response);
+    if (check) check(response);
+    return response;
+  });
+}
+
 std::string RedactUrl(std::string_view url) {
   std::string text = MaskUriPasswords(url);
   const size_t query = text.find('?');
@@ -439,6 +477,23 @@ std::string RedactUrl(std::string_view url) {
     out += secret && eq != std::string::npos ? name + "=***" : pairs[i];
   }
   return out + text.substr(end);
+}
+
+std::string PercentEncode(std::string_view text, bool keep_slash) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  return out;
 }
 
 std::string HostPort(std::string_view text) {

@@ -56,8 +56,9 @@ struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, POST, PUT, PATCH, DELETE
   std::string url;
   HttpHeaders headers;
-  // Names of headers that carry credentials besides Authorization, Proxy-Authorization and Cookie (e.g.
-  // "X-Api-Key", "X-Shopify-Access-Token"): dropped, like those, when a redirect leads to another origin.
+  // Names of headers that carry credentials besides Authorization, Proxy-Authorization, Cookie and names that
+  // look secret (IsSecretMapKey: "X-Api-Key", "X-Shopify-Access-Token"...): dropped, like those, when a
+  // redirect leads to another origin.
   std::vector<std::string> credential_headers;
   HttpAuthScheme auth = HttpAuthScheme::kNone;  // basic / digest through libcurl (digest: one challenge)
   std::string username;
@@ -136,10 +137,21 @@ AttemptError HttpStatusError(const HttpRequest& request, const HttpResponse& res
 // Throws HttpStatusError(request, response) unless the status is 2xx.
 void ThrowUnlessSuccess(const HttpRequest& request, const HttpResponse& response);
 
+// One request under `policy` (retry_policy.h): every attempt sends `request` (with its attempt number), turns
+// a non-2xx status into HttpStatusError, and runs `check` (optional) on the 2xx response. Parse the body in
+// `check` and throw AttemptError(kTransient) for a truncated or malformed one, so that it is retried as a
+// whole (CONNECTORS.md §2.1). The operation in log lines and messages is "<METHOD> <redacted url>". A request
+// with a body_sink must make the sink restartable (e.g. truncate its file when it sees a new attempt).
+HttpResponse SendWithRetry(HttpTransport& transport, const RetryPolicy& policy, const HttpRequest& request,
+                           const std::function<void(const HttpResponse&)>& check = {});
+
 // `url` with the values of secret query parameters replaced by *** (names per IsSecretMapKey, e.g. api_key,
 // key, token, access_token, password, secret, client_secret, signature, X-Amz-Signature, X-Amz-Credential,
 // X-Amz-Security-Token) and any user:password@ masked.
 std::string RedactUrl(std::string_view url);
+// RFC 3986 percent-encoding of a query value or path segment: everything but A-Z a-z 0-9 - . _ ~ is encoded
+// (a cursor "a/0+k==" becomes "a%2F0%2Bk%3D%3D"); `keep_slash` leaves '/' as is (object key paths).
+std::string PercentEncode(std::string_view text, bool keep_slash = false);
 // "host:port" of an absolute URL with the scheme's default port ("api.example.com:443"); the key of the
 // breaker and bucket of that host. Throws Error(kInvalidConfig) for a URL that cannot be parsed.
 std::string HostPort(std::string_view url);

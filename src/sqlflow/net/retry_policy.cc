@@ -90,7 +90,7 @@ PlannedRetry PlanRetry(const RetryPolicy& policy, RetryCounts& counts, const Err
   const int64_t budget = throttled ? o.max_throttle_retries : o.max_retries;
   if (used >= budget) throw FinalError(policy, error, attempt);
   ++used;
-  double delay = JitteredDelay(o, used, policy.random->Next());
+  double delay = JitteredDelay(o, used, policy.random ? policy.random() : RetryRandom::Process().Next());
   const auto* attempt_error = dynamic_cast<const AttemptError*>(&error);
   if (attempt_error && !attempt_error->retry_after().empty()) {
     const auto retry_after = ParseRetryAfter(attempt_error->retry_after(), policy.clock->WallNow());
@@ -200,8 +200,10 @@ RetryPolicy MakeRetryPolicy(const RetryOptions& options, std::string_view connec
   policy.options = options;
   policy.prefix = std::move(prefix);
   policy.cancel = cancel;
-  policy.breaker = &CircuitBreaker::For(connector_type, host_port);
-  policy.breaker->Configure(options.circuit_breaker_threshold, options.circuit_breaker_recovery_seconds);
+  if (options.circuit_breaker_threshold > 0) {
+    policy.breaker = &CircuitBreaker::For(connector_type, host_port);
+    policy.breaker->Configure(options.circuit_breaker_threshold, options.circuit_breaker_recovery_seconds);
+  }
   policy.limiter = &RateLimiter::For(connector_type, host_port);
   policy.limiter->Configure(options.requests_per_second, options.rate_limit_burst);
   return policy;

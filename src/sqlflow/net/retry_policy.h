@@ -1,5 +1,5 @@
 // One resilience policy per request (CONNECTORS.md §2): the options with per-connector defaults (§2.6), the
-// full-jitter backoff and Retry-After rules (§2.2), and the retry loop
+// jittered exponential backoff and Retry-After rules (§2.2), and the retry loop
 //   retry loop -> circuit breaker check -> token bucket acquire -> attempt -> classify the outcome.
 //
 // Operations run inside RunWithRetry and report a failed attempt by throwing sqlflow::Error (or AttemptError
@@ -7,8 +7,8 @@
 // kTimeout use the error budget (max_retries), kThrottled the separate throttle budget
 // (max_throttle_retries), every other kind ends the loop at once.
 //
-// Thread rules: a RetryPolicy is read-only during RunWithRetry, so several threads may share one; the
-// breaker, bucket and RetryRandom it points to are thread-safe.
+// Thread rules: a RetryPolicy is read-only during RunWithRetry, so several threads may share one; the clock,
+// sleeper, breaker and bucket it points to are thread-safe, and so must be its `random` function.
 #pragma once
 
 #include <cstdint>
@@ -103,7 +103,7 @@ struct RetryPolicy {
   RetryOptions options;
   Clock* clock = &RealClock();
   Sleeper* sleeper = &RealSleeper();
-  RetryRandom* random = &RetryRandom::Process();
+  std::function<double()> random;  // uniform [0, 1) for jitter; empty = RetryRandom::Process()
   CircuitBreaker* breaker = nullptr;
   RateLimiter* limiter = nullptr;
   CancelToken* cancel = nullptr;
@@ -111,7 +111,8 @@ struct RetryPolicy {
 };
 
 // A policy with the process-wide breaker and bucket of (connector_type, host_port), both configured with
-// `options` (the lowest non-zero threshold / rate and the lowest burst configured for a host win, §2.7).
+// `options` (the lowest non-zero threshold / rate and the lowest burst configured for a host win, §2.7). With
+// circuit_breaker_threshold 0 the policy has no breaker: its requests neither check nor feed the host's one.
 RetryPolicy MakeRetryPolicy(const RetryOptions& options, std::string_view connector_type,
                             std::string_view host_port, std::string prefix, CancelToken* cancel);
 

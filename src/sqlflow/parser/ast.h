@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlflow/common/source_file.h"
+#include "sqlflow/common/write_mode.h"
 
 namespace sqlflow::parser {
 
@@ -93,8 +94,6 @@ struct JsonObject {
   size_t KeyOffset(const std::string& key) const;           // offset of the key, or `offset` when unknown
 };
 
-enum class LoadMode { kReplace, kAppend, kUpsert };
-enum class CreateMode { kReplace, kAppend, kUpsert, kIncremental };
 
 struct SourceStmt {
   Name name;
@@ -106,7 +105,7 @@ struct SourceStmt {
 struct LoadStmt {
   QualifiedName table;
   Name source;
-  LoadMode mode = LoadMode::kReplace;
+  WriteMode mode = WriteMode::kReplace;
   std::optional<Name> mode_word;  // the mode keyword as written (MERGE, UPSERT, ...), for messages
   std::vector<Name> key;
 };
@@ -122,7 +121,7 @@ struct Lookback {
 struct CreateStmt {
   bool or_replace = false;
   QualifiedName table;
-  CreateMode mode = CreateMode::kReplace;
+  WriteMode mode = WriteMode::kReplace;
   std::optional<Name> mode_word;
   std::vector<Name> key;
   std::optional<Name> incremental_by;

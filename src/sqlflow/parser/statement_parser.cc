@@ -355,9 +355,9 @@ class StatementParser {
       ExpectEnd("MODE or ';'", previous);
     }
     load.mode_word = clause.word;
-    load.mode = clause.upper == "APPEND"   ? LoadMode::kAppend
-                : clause.upper == "UPSERT" ? LoadMode::kUpsert
-                                           : LoadMode::kReplace;
+    load.mode = clause.upper == "APPEND"   ? WriteMode::kAppend
+                : clause.upper == "UPSERT" ? WriteMode::kUpsert
+                                           : WriteMode::kReplace;
     load.key = std::move(clause.key);
     return load;
   }
@@ -411,9 +411,9 @@ class StatementParser {
     create.query_offset = query_begin;
     create.mode_word = clause.word;
     create.key = std::move(clause.key);
-    if (clause.upper == "APPEND") create.mode = CreateMode::kAppend;
-    if (clause.upper == "UPSERT") create.mode = CreateMode::kUpsert;
-    if (clause.upper == "INCREMENTAL") create.mode = CreateMode::kIncremental;
+    if (clause.upper == "APPEND") create.mode = WriteMode::kAppend;
+    if (clause.upper == "UPSERT") create.mode = WriteMode::kUpsert;
+    if (clause.upper == "INCREMENTAL") create.mode = WriteMode::kIncremental;
     return create;
   }
 

@@ -9,8 +9,8 @@
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
-#include "sqlflow/engine/database.h"
 #include "sqlflow/parser/parser.h"
+#include "sqlflow/planner/cross_statement.h"
 #include "sqlflow/planner/sql_analysis.h"
 #include "sqlflow/variables/condition.h"
 #include "sqlflow/variables/substitute.h"
@@ -82,6 +82,13 @@ Diagnostic& ReportUnknownProfileConnector(Diagnostics& diagnostics, const std::s
 
 namespace {
 
+TableName ToTableName(const parser::QualifiedName& qname) {
+  TableName table;
+  if (qname.schema) table.schema = qname.schema->text;
+  table.name = qname.name.text;
+  return table;
+}
+
 std::string Slug(const std::string& text) {
   std::string out;
   bool pending = false;
@@ -151,13 +158,6 @@ struct ActiveStatement {
   SourcePos pos;  // first token
 };
 
-struct SourceInfo {
-  size_t step_index;
-  SourcePos pos;
-  bool lookback = false;
-  bool incremental = false;
-};
-
 class Compiler {
  public:
   Compiler(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources)
@@ -181,6 +181,7 @@ class Compiler {
                          const std::optional<parser::JsonObject>& object, const project::ConnectorConfig* connector,
                          SourcePos fallback);
   void CrossStatementAnalysis();
+  StepSyntax SyntaxOf(const ActiveStatement& active) const;
   std::string UniqueId(const std::string& kind, const std::string& slug);
   Step& AddStep(const ActiveStatement& active, std::string kind, std::optional<std::string> target,
                 const std::string& slug);
@@ -228,8 +229,7 @@ std::optional<Plan> Compiler::Run() {
   plan_.builtins = request_.builtins;
   if (request_.profile) {
     plan_.profile = request_.profile->name;
-    plan_.engine_mode = request_.profile->engine.mode;
-    if (plan_.engine_mode == "persistent") plan_.engine_path = request_.profile->engine.path;
+    plan_.engine = request_.profile->engine;
   }
 
   // Structural errors in the file (regions, blocks) make the statement walk unreliable, but every
@@ -489,7 +489,7 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
 
 void Compiler::BuildLoad(ActiveStatement& active, const parser::LoadStmt& load) {
   LoadDetail detail;
-  detail.table = load.table.Display();
+  detail.table = ToTableName(load.table);
   detail.source = load.source.text;
   detail.mode = load.mode;
   for (const auto& k : load.key) detail.key.push_back(k.text);
@@ -498,8 +498,8 @@ void Compiler::BuildLoad(ActiveStatement& active, const parser::LoadStmt& load) 
                        "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
                        "CREATE TABLE",
                        active.text.Pos(load.table.offset, load.table.length));
-  Step& step = AddStep(active, "load", detail.table, detail.table);
-  std::string key = TableKey(load.table.schema ? load.table.schema->text : "", load.table.name.text);
+  Step& step = AddStep(active, "load", detail.table.Display(), detail.table.Display());
+  std::string key = TableKey(detail.table.schema, detail.table.name);
   step.writes.push_back(key);
   step.detail = std::move(detail);
 }
@@ -529,7 +529,7 @@ TableUse Compiler::CheckQuery(const ActiveStatement& active, const std::string& 
 
 void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt& create) {
   TransformDetail detail;
-  detail.table = create.table.Display();
+  detail.table = ToTableName(create.table);
   detail.mode = create.mode;
   detail.or_replace = create.or_replace;
   for (const auto& k : create.key) detail.key.push_back(k.text);
@@ -541,10 +541,10 @@ void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt&
                        "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
                        "CREATE TABLE",
                        active.text.Pos(create.table.offset, create.table.length));
-  bool incremental = create.mode == parser::CreateMode::kIncremental;
+  bool incremental = create.mode == WriteMode::kIncremental;
   TableUse use = CheckQuery(active, create.query, create.query_offset, incremental);
-  Step& step = AddStep(active, "transform", detail.table, detail.table);
-  std::string key = TableKey(create.table.schema ? create.table.schema->text : "", create.table.name.text);
+  Step& step = AddStep(active, "transform", detail.table.Display(), detail.table.Display());
+  std::string key = TableKey(detail.table.schema, detail.table.name);
   step.reads = use.reads;
   step.writes.push_back(key);
   step.detail = std::move(detail);
@@ -649,7 +649,7 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
     detail.resolved = connectors::WithDefaults(*info, exp.destination, validated.canonical);
     for (const auto& [key, value] : preset.items())
       if (!validated.canonical.contains(key)) detail.resolved.values[key] = value;
-    detail.mode = detail.resolved.GetString("mode", "replace");
+    detail.mode = ParseWriteMode(detail.resolved.GetString("mode", "replace")).value_or(WriteMode::kReplace);
     detail.keys = detail.resolved.GetStringList("keys");
     for (const auto& [key, value] : detail.options_as_given.items())
       if (connectors::IsSecretParam(*info, key)) {
@@ -708,279 +708,26 @@ void Compiler::BuildSql(ActiveStatement& active, const parser::SqlStmt& sql) {
   sql_creates_[plan_.steps.size() - 1] = use.creates;
 }
 
-// Cross-statement rules of §6.3 over the active path.
+// Where each step's names were written, for the carets of the cross-statement rules.
+StepSyntax Compiler::SyntaxOf(const ActiveStatement& active) const {
+  StepSyntax syntax;
+  if (const auto* src = std::get_if<parser::SourceStmt>(&active.statement)) {
+    syntax.name_pos = active.text.Pos(src->name.offset, src->name.length);
+  } else if (const auto* load = std::get_if<parser::LoadStmt>(&active.statement)) {
+    syntax.name_pos = active.text.Pos(load->source.offset, load->source.length);
+    syntax.table_pos = active.text.Pos(load->table.offset, load->table.length);
+  } else if (const auto* create = std::get_if<parser::CreateStmt>(&active.statement)) {
+    syntax.table_pos = active.text.Pos(create->table.offset, create->table.length);
+    syntax.or_replace = create->or_replace;
+  }
+  return syntax;
+}
+
 void Compiler::CrossStatementAnalysis() {
-  auto& steps = plan_.steps;
-  const size_t n = steps.size();
-  std::map<std::string, SourceInfo> sources;  // lower-cased source name -> first definition
-  std::vector<std::string> source_names;
-  std::map<std::string, std::vector<size_t>> creators;  // table -> steps that create it, in order
-  std::map<std::string, bool> created_by_create;        // table -> created by a CREATE TABLE (DSL or SQL)
-
-  // Sources that are defined anywhere (for "defined later" notes).
-  std::map<std::string, size_t> all_sources;
-  for (size_t i = 0; i < n; ++i)
-    if (steps[i].kind == "source") all_sources.emplace(ToLower(*steps[i].target), i);
-
-  auto creates = [&](size_t i) -> std::vector<std::string> {
-    const Step& step = steps[i];
-    if (step.kind == "load" || step.kind == "transform") return step.writes;
-    if (step.kind == "sql") {
-      auto it = sql_creates_.find(i);
-      return it == sql_creates_.end() ? std::vector<std::string>{} : it->second;
-    }
-    return {};
-  };
-
-  // Pass 1: sources, duplicates, loads.
-  for (size_t i = 0; i < n; ++i) {
-    Step& step = steps[i];
-    const ActiveStatement& active = *step_statements_[i];
-    if (step.kind == "source") {
-      std::string key = ToLower(*step.target);
-      auto it = sources.find(key);
-      if (it != sources.end()) {
-        const auto& src = std::get<parser::SourceStmt>(active.statement);
-        diagnostics_.Error("SF302", "Duplicate source definition: '" + *step.target + "'",
-                           active.text.Pos(src.name.offset, src.name.length))
-            .notes.push_back("first defined at line " + std::to_string(it->second.pos.line));
-      } else {
-        const auto& detail = std::get<SourceDetail>(step.detail);
-        sources.emplace(key, SourceInfo{i, step.pos, detail.resolved.Has("lookback_window"),
-                                        detail.sync_mode == "incremental"});
-        source_names.push_back(*step.target);
-      }
-    } else if (step.kind == "load") {
-      const auto& load = std::get<parser::LoadStmt>(active.statement);
-      auto& detail = std::get<LoadDetail>(step.detail);
-      auto it = sources.find(ToLower(detail.source));
-      if (it == sources.end()) {
-        auto& d = diagnostics_.Error("SF301", "LOAD references undefined source: '" + detail.source + "'",
-                                     active.text.Pos(load.source.offset, load.source.length));
-        if (auto s = DidYouMean(detail.source, source_names)) d.hints.push_back("did you mean '" + *s + "'?");
-        auto later = all_sources.find(ToLower(detail.source));
-        if (later != all_sources.end())
-          d.notes.push_back("source '" + detail.source + "' is defined later, at line " +
-                            std::to_string(steps[later->second].pos.line));
-      } else {
-        step.depends_on.push_back(steps[it->second.step_index].id);
-        const auto& src = std::get<SourceDetail>(steps[it->second.step_index].detail);
-        if (it->second.lookback && detail.mode != parser::LoadMode::kUpsert)
-          diagnostics_.Error("SF406", "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table,
-                             step.pos);
-        if (src.sync_mode == "incremental" && detail.mode == parser::LoadMode::kReplace)
-          diagnostics_
-              .Warning("W302", "LOAD MODE REPLACE from incremental source '" + detail.source + "': on later runs '" +
-                                   detail.table + "' is replaced by only the new rows",
-                       step.pos)
-              .hints.push_back("use MODE APPEND or MODE UPSERT KEY (...)");
-      }
-      const std::string& table = step.writes.front();
-      if (detail.mode == parser::LoadMode::kReplace && created_by_create[table]) {
-        diagnostics_
-            .Error("SF303", "Duplicate table definition: '" + detail.table + "' is created at line " +
-                                std::to_string(step.pos.line) + " but was already created at line " +
-                                std::to_string(steps[creators[table].back()].pos.line),
-                   active.text.Pos(load.table.offset, load.table.length))
-            .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
-      }
-    } else if (step.kind == "transform") {
-      const auto& create = std::get<parser::CreateStmt>(active.statement);
-      const std::string& table = step.writes.front();
-      if (create.mode == parser::CreateMode::kReplace && !create.or_replace && !creators[table].empty()) {
-        diagnostics_
-            .Error("SF303", "Duplicate table definition: '" + create.table.Display() + "' is created at line " +
-                                std::to_string(step.pos.line) + " but was already created at line " +
-                                std::to_string(steps[creators[table].back()].pos.line),
-                   active.text.Pos(create.table.offset, create.table.length))
-            .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
-      }
-      // APPEND / UPSERT / INCREMENTAL also read their own target when it exists already.
-      if (create.mode != parser::CreateMode::kReplace && !creators[table].empty())
-        if (std::find(step.reads.begin(), step.reads.end(), table) == step.reads.end()) step.reads.push_back(table);
-    }
-    for (const auto& table : creates(i)) {
-      creators[table].push_back(i);
-      if (step.kind == "transform" || step.kind == "sql") created_by_create[table] = true;
-    }
-  }
-
-  // Pass 2: reads -> edges, unknown tables.
-  std::vector<std::set<size_t>> edges(n);
-  std::vector<std::vector<std::pair<std::string, size_t>>> forward(n);  // (table, creator) forward reads
-  std::vector<std::string> known_tables;
-  for (const auto& [table, list] : creators) known_tables.push_back(table);
-
-  std::set<std::string> persistent_tables;
-  if (request_.profile && request_.profile->engine.mode == "persistent") {
-    std::error_code ec;
-    if (fs::exists(request_.profile->engine.path, ec)) {
-      try {
-        engine::EngineOptions options;
-        options.path = request_.profile->engine.path;
-        options.read_only = true;
-        auto db = engine::Database::Open(options);
-        engine::Connection conn(*db);
-        auto result = conn.Query(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name = "
-            "current_database()");
-        for (uint64_t r = 0; r < result.row_count(); ++r)
-          persistent_tables.insert(TableKey(result.GetString(0, r), result.GetString(1, r)));
-      } catch (...) {
-        // The check is skipped when the file cannot be opened (e.g. locked by a running pipeline).
-      }
-    }
-  }
-
-  for (size_t i = 0; i < n; ++i) {
-    Step& step = steps[i];
-    const ActiveStatement& active = *step_statements_[i];
-    for (const auto& table : step.reads) {
-      auto it = creators.find(table);
-      std::optional<size_t> earlier;
-      std::vector<size_t> later;
-      if (it != creators.end()) {
-        for (size_t c : it->second) {
-          if (c < i) earlier = c;
-          else if (c > i) later.push_back(c);
-        }
-      }
-      if (earlier) {
-        edges[i].insert(*earlier);
-        continue;
-      }
-      if (!later.empty()) {
-        for (size_t c : later) {
-          edges[i].insert(c);
-          forward[i].push_back({table, c});
-        }
-        continue;
-      }
-      if (persistent_tables.count(table) || table == "sqlflow_state") continue;
-      if (sources.count(table)) {
-        diagnostics_.Error("SF307", "'" + table + "' is a SOURCE, not a table", active.pos)
-            .hints.push_back("load it first: LOAD " + table + " FROM " + table + ";");
-        continue;
-      }
-      std::optional<std::string> typo;
-      if (table.size() >= 4) {
-        std::vector<std::string> candidates = known_tables;
-        for (const auto& s : source_names) candidates.push_back(ToLower(s));
-        size_t best = 100;
-        for (const auto& k : candidates) {
-          size_t d = Levenshtein(table, k);
-          bool close = d >= 1 && d <= 2;
-          auto affix = [](const std::string& longer, const std::string& shorter) {
-            if (longer.size() <= shorter.size() || longer.size() - shorter.size() > 10) return false;
-            if (StartsWith(longer, shorter) && longer[shorter.size()] == '_') return true;
-            if (EndsWith(longer, shorter) && longer[longer.size() - shorter.size() - 1] == '_') return true;
-            return false;
-          };
-          if (close || affix(table, k) || affix(k, table)) {
-            size_t score = close ? d : 3;
-            if (!typo || score < best || (score == best && k < *typo)) {
-              typo = k;
-              best = score;
-            }
-          }
-        }
-      }
-      if (typo) {
-        diagnostics_.Error("SF306", "table '" + table + "' is not defined; did you mean '" + *typo + "'?", active.pos);
-      } else {
-        diagnostics_.Warning("W301", "table '" + table + "' is not created by this pipeline; it must already exist "
-                                     "in the database",
-                             active.pos);
-      }
-    }
-  }
-
-  // Cycles (SF305) and forward reads (SF304).
-  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
-  std::vector<size_t> stack;
-  std::set<size_t> in_cycle;
-  std::set<std::string> reported_cycles;
-  std::function<void(size_t)> dfs = [&](size_t v) {
-    state[v] = 1;
-    stack.push_back(v);
-    for (size_t w : edges[v]) {
-      if (w == v) continue;
-      if (state[w] == 0) {
-        dfs(w);
-      } else if (state[w] == 1) {
-        auto start = std::find(stack.begin(), stack.end(), w);
-        std::vector<size_t> cycle(start, stack.end());
-        for (size_t c : cycle) in_cycle.insert(c);
-        std::sort(cycle.begin(), cycle.end());
-        std::vector<std::string> tables;
-        for (size_t c : cycle)
-          for (const auto& t : creates(c)) tables.push_back(t);
-        if (tables.empty()) continue;
-        // Order: the earliest statement first, then following the dependency edges.
-        std::string message = "Circular dependency detected: " + Join(tables, " -> ") + " -> " + tables.front();
-        if (reported_cycles.insert(message).second)
-          diagnostics_.Error("SF305", message, steps[cycle.front()].pos);
-      }
-    }
-    stack.pop_back();
-    state[v] = 2;
-  };
-  for (size_t i = 0; i < n; ++i)
-    if (state[i] == 0) dfs(i);
-  for (size_t i = 0; i < n; ++i) {
-    if (in_cycle.count(i)) continue;
-    for (const auto& [table, creator] : forward[i]) {
-      if (in_cycle.count(creator)) continue;
-      diagnostics_.Error("SF304", "table '" + table + "' is used at line " + std::to_string(steps[i].pos.line) +
-                                      " before it is created at line " + std::to_string(steps[creator].pos.line),
-                         steps[i].pos);
-      break;
-    }
-  }
-
-  // W303: one destination written by several EXPORTs.
-  std::map<std::string, std::vector<size_t>> destinations;
-  for (size_t i = 0; i < n; ++i)
-    if (steps[i].kind == "export" && steps[i].target) destinations[*steps[i].target].push_back(i);
-  for (const auto& [dest, list] : destinations) {
-    if (list.size() < 2) continue;
-    std::vector<std::string> lines;
-    for (size_t i : list) lines.push_back(std::to_string(steps[i].pos.line));
-    diagnostics_.Warning("W303", "'" + dest + "' is written by more than one EXPORT (lines " + Join(lines, ", ") +
-                                     "); the last one wins",
-                         steps[list.back()].pos);
-  }
-
-  // depends_on (§6.3 rule 7).
-  for (size_t i = 0; i < n; ++i) {
-    Step& step = steps[i];
-    std::set<size_t> deps;
-    auto latest_writer = [&](const std::string& table) -> std::optional<size_t> {
-      for (size_t k = i; k-- > 0;)
-        if (std::find(steps[k].writes.begin(), steps[k].writes.end(), table) != steps[k].writes.end()) return k;
-      return std::nullopt;
-    };
-    if (step.kind == "load") {
-      if (auto w = latest_writer(step.writes.front())) deps.insert(*w);
-    } else {
-      for (const auto& table : step.reads)
-        if (auto w = latest_writer(table)) deps.insert(*w);
-    }
-    std::vector<std::string> ids = step.depends_on;  // the LOAD's source, already set
-    std::set<std::string> seen(ids.begin(), ids.end());
-    std::vector<std::pair<size_t, std::string>> ordered;
-    for (const auto& id : ids)
-      for (size_t k = 0; k < n; ++k)
-        if (steps[k].id == id) ordered.push_back({k, id});
-    for (size_t k : deps)
-      if (!seen.count(steps[k].id)) ordered.push_back({k, steps[k].id});
-    std::sort(ordered.begin(), ordered.end());
-    step.depends_on.clear();
-    for (const auto& [k, id] : ordered)
-      if (std::find(step.depends_on.begin(), step.depends_on.end(), id) == step.depends_on.end())
-        step.depends_on.push_back(id);
-  }
+  std::vector<StepSyntax> syntax;
+  for (const ActiveStatement* active : step_statements_) syntax.push_back(SyntaxOf(*active));
+  CrossStatementInput input{&syntax, &sql_creates_, &request_.existing_tables};
+  ApplyCrossStatementRules(plan_, input, diagnostics_);
 }
 
 }  // namespace

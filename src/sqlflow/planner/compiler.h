@@ -19,6 +19,9 @@ struct CompileRequest {
   const project::Profile* profile = nullptr;
   std::vector<std::pair<std::string, std::string>> cli_vars;
   std::map<std::string, std::string> builtins;
+  // (schema, table) of the tables and views that already exist in the profile's persistent database; the
+  // caller lists them (executor::ListExistingTables), the compiler opens no database for them.
+  std::vector<std::pair<std::string, std::string>> existing_tables;
 };
 
 // Returns the plan, or nullopt when errors were added to `diagnostics`. Warnings are added to

@@ -9,8 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "sqlflow/common/diagnostic.h"
+#include "sqlflow/common/table_name.h"
+#include "sqlflow/common/write_mode.h"
 #include "sqlflow/connectors/base/types.h"
 #include "sqlflow/parser/ast.h"
+#include "sqlflow/project/profile.h"
 #include "sqlflow/variables/scope.h"
 
 namespace sqlflow::planner {
@@ -27,15 +30,16 @@ struct SourceDetail {
 };
 
 struct LoadDetail {
-  std::string table;  // display form (schema.table or table)
-  std::string source;
-  parser::LoadMode mode = parser::LoadMode::kReplace;
+  TableName table;
+  std::string source;      // the SOURCE name as written in the LOAD
+  size_t source_step = 0;  // index in Plan::steps of the SOURCE step it reads (set by the cross-statement rules)
+  WriteMode mode = WriteMode::kReplace;
   std::vector<std::string> key;
 };
 
 struct TransformDetail {
-  std::string table;
-  parser::CreateMode mode = parser::CreateMode::kReplace;
+  TableName table;
+  WriteMode mode = WriteMode::kReplace;
   bool or_replace = false;
   std::vector<std::string> key;
   std::optional<std::string> incremental_by;
@@ -51,7 +55,7 @@ struct ExportDetail {
   std::string sql;
   nlohmann::ordered_json options_as_given = nlohmann::ordered_json::object();
   connectors::ResolvedParams resolved;  // validated options with defaults
-  std::string mode = "replace";
+  WriteMode mode = WriteMode::kReplace;
   std::vector<std::string> keys;
   bool directory_target = false;
 };
@@ -83,8 +87,8 @@ struct Plan {
   std::string pipeline;
   std::string file;
   std::string profile;
-  std::string engine_mode = "memory";
-  std::optional<std::string> engine_path;
+  // The engine the plan runs on (engines.duckdb of the profile): the executor never reads the Profile.
+  project::EngineConfig engine;
   std::vector<variables::ResolvedVariable> variables;
   std::vector<ConditionRecord> conditions;
   std::vector<Step> steps;

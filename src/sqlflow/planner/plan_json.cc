@@ -16,19 +16,6 @@ Json StringArray(const std::vector<std::string>& values) {
   return array;
 }
 
-std::string LoadModeText(parser::LoadMode mode) {
-  return mode == parser::LoadMode::kAppend ? "append" : mode == parser::LoadMode::kUpsert ? "upsert" : "replace";
-}
-
-std::string CreateModeText(parser::CreateMode mode) {
-  switch (mode) {
-    case parser::CreateMode::kAppend: return "append";
-    case parser::CreateMode::kUpsert: return "upsert";
-    case parser::CreateMode::kIncremental: return "incremental";
-    default: return "replace";
-  }
-}
-
 Json StepParams(const Step& step) {
   Json params = Json::object();
   if (const auto* s = std::get_if<SourceDetail>(&step.detail)) {
@@ -40,10 +27,10 @@ Json StepParams(const Step& step) {
     params["primary_key"] = StringArray(s->primary_key);
   } else if (const auto* l = std::get_if<LoadDetail>(&step.detail)) {
     params["source"] = l->source;
-    params["mode"] = LoadModeText(l->mode);
+    params["mode"] = std::string(WriteModeName(l->mode));
     params["key"] = StringArray(l->key);
   } else if (const auto* t = std::get_if<TransformDetail>(&step.detail)) {
-    params["mode"] = CreateModeText(t->mode);
+    params["mode"] = std::string(WriteModeName(t->mode));
     params["or_replace"] = t->or_replace;
     params["key"] = StringArray(t->key);
     params["incremental_by"] = OptionalString(t->incremental_by);
@@ -70,7 +57,8 @@ nlohmann::ordered_json PlanToJson(const Plan& plan) {
   root["pipeline"] = plan.pipeline;
   root["file"] = plan.file;
   root["profile"] = plan.profile;
-  root["engine"] = Json{{"mode", plan.engine_mode}, {"path", OptionalString(plan.engine_path)}};
+  root["engine"] = Json{{"mode", plan.engine.mode},
+                        {"path", plan.engine.mode == "persistent" ? Json(plan.engine.path) : Json(nullptr)}};
   Json vars = Json::object();
   for (const auto& v : plan.variables)
     vars[v.name] = Json{{"value", v.secret ? std::string("***") : v.value}, {"source", v.source}};

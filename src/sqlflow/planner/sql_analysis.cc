@@ -174,8 +174,10 @@ void AddUnique(std::vector<std::string>& list, const std::string& value) {
 std::string TableKey(const std::string& schema, const std::string& name) {
   std::string lower_schema = ToLower(schema);
   if (lower_schema == "information_schema" || lower_schema == "pg_catalog") return "";
-  if (name.find('/') != std::string::npos || name.find('.') != std::string::npos) return "";
-  std::string lower = ToLower(name);
+  if (name.find('/') != std::string::npos) return "";
+  // A dotted name is one quoted identifier ("a.b") or a file name ('data.csv'): keyed in quoted form so that it
+  // never equals the schema-qualified a.b; an unknown one is not reported (it may be a file).
+  std::string lower = name.find('.') != std::string::npos ? QuoteIdent(ToLower(name)) : ToLower(name);
   if (lower_schema.empty() || lower_schema == "main") return lower;
   return lower_schema + "." + lower;
 }

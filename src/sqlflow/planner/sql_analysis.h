@@ -50,8 +50,8 @@ class SqlAnalyzer {
   std::unique_ptr<engine::PreparedStatement> serialize_;
 };
 
-// Normalised table key: lower case, "main." dropped. Empty for names that are never checked
-// (catalog-qualified, information_schema, pg_catalog, file names).
+// Normalised table key: lower case, "main." dropped, a name holding '.' in double quotes. Empty for names
+// that are never checked (catalog-qualified, information_schema, pg_catalog, paths).
 std::string TableKey(const std::string& schema, const std::string& name);
 
 // Time macros (§9.6.1) found in `sql` outside strings and comments, as whole words, case-insensitively.

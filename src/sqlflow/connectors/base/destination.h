@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "sqlflow/common/cancel.h"
+#include "sqlflow/common/write_mode.h"
 #include "sqlflow/connectors/base/types.h"
 #include "sqlflow/engine/database.h"
 
 namespace sqlflow::connectors {
 
-enum class WriteMode { kReplace, kAppend, kUpsert };
+using sqlflow::WriteMode;
 
 struct WriteRequest {
   std::string object;  // table name, local file path (relative to the project root), or s3 URI
@@ -20,6 +22,7 @@ struct WriteRequest {
   std::string format;             // csv | parquet | json | ndjson for file-like destinations; else ""
   ResolvedParams options;         // validated options, canonical names, defaults filled
   std::string run_id;
+  CancelToken* cancel = nullptr;  // the run's token: uploads, requests and sleeps observe it
 };
 
 // Provided by the executor for one EXPORT. Lifetime: valid during Destination::Write only.

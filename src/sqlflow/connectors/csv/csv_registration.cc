@@ -1,6 +1,7 @@
 // Registry entries of the csv type (CONNECTORS.md §3.1).
+#include "sqlflow/connectors/csv/csv_registration.h"
+
 #include "sqlflow/connectors/csv/csv_connector.h"
-#include "sqlflow/connectors/registry/builtin.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 
@@ -136,6 +137,11 @@ ConnectorTypeInfo CsvDestinationInfo() {
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<CsvDestination>(); };
   return info;
+}
+
+void RegisterCsvConnector(Registries& registries) {
+  registries.sources.Register(CsvSourceInfo());
+  registries.destinations.Register(CsvDestinationInfo());
 }
 
 }  // namespace sqlflow::connectors

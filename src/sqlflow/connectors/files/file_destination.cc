@@ -167,6 +167,8 @@ WriteResult FileDestination::WriteFile(const WriteRequest& request, const Resolv
       return AppendFile(request, options, input);
     case WriteMode::kUpsert:
       return UpsertFile(request, options, input);
+    case WriteMode::kIncremental:
+      break;
   }
   throw Error(ErrorKind::kInternal, "unknown write mode");
 }

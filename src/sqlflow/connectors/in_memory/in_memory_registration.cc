@@ -1,6 +1,7 @@
 // Registry entries of the in_memory type (CONNECTORS.md §3.4).
+#include "sqlflow/connectors/in_memory/in_memory_registration.h"
+
 #include "sqlflow/connectors/in_memory/in_memory_connector.h"
-#include "sqlflow/connectors/registry/builtin.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 
@@ -66,6 +67,11 @@ ConnectorTypeInfo InMemoryDestinationInfo() {
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<InMemoryDestination>(); };
   return info;
+}
+
+void RegisterInMemoryConnector(Registries& registries) {
+  registries.sources.Register(InMemorySourceInfo());
+  registries.destinations.Register(InMemoryDestinationInfo());
 }
 
 }  // namespace sqlflow::connectors

@@ -1,8 +1,9 @@
 // Registry entries of the json type (CONNECTORS.md §3.3).
 #include <regex>
 
+#include "sqlflow/connectors/json/json_registration.h"
+
 #include "sqlflow/connectors/json/json_connector.h"
-#include "sqlflow/connectors/registry/builtin.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 
@@ -106,6 +107,11 @@ ConnectorTypeInfo JsonDestinationInfo() {
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<JsonDestination>(); };
   return info;
+}
+
+void RegisterJsonConnector(Registries& registries) {
+  registries.sources.Register(JsonSourceInfo());
+  registries.destinations.Register(JsonDestinationInfo());
 }
 
 }  // namespace sqlflow::connectors

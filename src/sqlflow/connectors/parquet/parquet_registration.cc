@@ -1,6 +1,7 @@
 // Registry entries of the parquet type (CONNECTORS.md §3.2).
+#include "sqlflow/connectors/parquet/parquet_registration.h"
+
 #include "sqlflow/connectors/parquet/parquet_connector.h"
-#include "sqlflow/connectors/registry/builtin.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 
@@ -62,6 +63,11 @@ ConnectorTypeInfo ParquetDestinationInfo() {
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<ParquetDestination>(); };
   return info;
+}
+
+void RegisterParquetConnector(Registries& registries) {
+  registries.sources.Register(ParquetSourceInfo());
+  registries.destinations.Register(ParquetDestinationInfo());
 }
 
 }  // namespace sqlflow::connectors

@@ -4,19 +4,22 @@
 
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/net/circuit_breaker.h"
+#include "sqlflow/net/retry_params.h"
 
 namespace sqlflow::connectors::pg {
 
-CircuitBreaker& OpContext::breaker() const {
-  return CircuitBreaker::For("postgres " + endpoint);
-}
-
 void OpContext::CheckBreaker() const {
+  if (!policy.breaker) return;
   try {
-    breaker().Check(policy, runtime.clock, endpoint);
+    policy.breaker->Check(*policy.clock);
   } catch (const Error& error) {
     throw Error(error.kind(), prefix + ": " + error.what());
   }
+}
+
+void OpContext::RecordSuccess() const {
+  if (policy.breaker) policy.breaker->RecordSuccess();
 }
 
 Error OpContext::ToError(const std::string& operation, const PgError& error, int attempts,
@@ -42,17 +45,22 @@ Error OpContext::ToError(const std::string& operation, const PgError& error, int
 }
 
 bool OpContext::BackoffBeforeRetry(const std::string& operation, const PgError& error, int attempt,
-                                   const std::function<bool()>& interrupted) const {
-  if (error.retryable()) breaker().RecordFailure(policy, runtime.clock, error.what());
-  if (!error.retryable() || attempt > policy.max_retries) return false;
-  const double delay = policy.Delay(attempt, runtime.random ? runtime.random() : 0.5);
-  char seconds[32];
-  std::snprintf(seconds, sizeof(seconds), "%.1f", delay);
-  Console::Get().Warn(settings.Mask(prefix + ": retrying " + operation + " in " + seconds + " s (attempt " +
-                                    std::to_string(attempt + 1) + " of " +
-                                    std::to_string(policy.max_retries + 1) + "): " + error.Describe()) +
+                                   CancelToken* cancel) const {
+  if (policy.breaker) {
+    if (error.retryable())
+      policy.breaker->RecordFailure(*policy.clock, error.what());
+    else
+      policy.breaker->RecordNeutral();
+  }
+  if (!error.retryable() || attempt > policy.options.max_retries) return false;
+  const double random01 = policy.random ? policy.random() : net::RetryRandom::Process().Next();
+  const double delay = net::JitteredDelay(policy.options, attempt, random01);
+  Console::Get().Warn(settings.Mask(prefix + ": retrying " + operation + " in " + net::FormatSeconds(delay) +
+                                    " s (attempt " + std::to_string(attempt + 1) + " of " +
+                                    std::to_string(policy.options.max_retries + 1) +
+                                    "): " + error.Describe()) +
                       "\n");
-  runtime.sleeper->SleepUnless(delay, interrupted);
+  policy.sleeper->Sleep(delay, cancel);
   return true;
 }
 
@@ -61,7 +69,7 @@ void OpContext::Run(const std::string& operation, const std::function<void()>& b
     CheckBreaker();
     try {
       body();
-      breaker().RecordSuccess();
+      RecordSuccess();
       return;
     } catch (const PgError& error) {
       if (!BackoffBeforeRetry(operation, error, attempt)) throw ToError(operation, error, attempt);
@@ -72,10 +80,13 @@ void OpContext::Run(const std::string& operation, const std::function<void()>& b
 OpContext MakeOpContext(const std::string& side, const ResolvedParams& params, const Runtime& runtime) {
   OpContext context;
   context.prefix = "POSTGRES " + side + " '" + params.name + "'";
-  context.policy = RetryPolicy::FromParams(params);
-  context.runtime = runtime;
   context.settings = ConnectSettings::FromParams(params);
   context.endpoint = context.settings.Endpoint();
+  context.policy = net::MakeRetryPolicy(net::ParseRetryOptions("postgres", params.values), "postgres",
+                                        context.endpoint, context.prefix, nullptr);
+  context.policy.clock = runtime.clock;
+  context.policy.sleeper = runtime.sleeper;
+  context.policy.random = runtime.random;
   return context;
 }
 

@@ -11,28 +11,34 @@
 #include "sqlflow/connectors/base/source.h"
 #include "sqlflow/connectors/postgres/pg_connection.h"
 #include "sqlflow/connectors/postgres/pg_retry.h"
+#include "sqlflow/net/retry_policy.h"
+
+namespace sqlflow {
+class CancelToken;
+}
 
 namespace sqlflow::connectors::pg {
 
 struct OpContext {
   std::string prefix;  // "POSTGRES source 'orders'"
-  RetryPolicy policy;
-  Runtime runtime;
+  // The postgres defaults with the user's overrides, the Runtime's seams, and the shared breaker of
+  // ("postgres", endpoint) (none when circuit_breaker_threshold is 0).
+  net::RetryPolicy policy;
   ConnectSettings settings;
   std::string endpoint;  // host:port for messages before a connection exists
 
-  // The breaker key of this endpoint.
-  CircuitBreaker& breaker() const;
   // Throws Error(kCircuitOpen) with the prefix when the breaker of the endpoint is open.
   void CheckBreaker() const;
+  // An operation succeeded: closes the breaker and resets its failure count.
+  void RecordSuccess() const;
   // The user-facing error for a failed operation after `attempts` attempts.
   Error ToError(const std::string& operation, const PgError& error, int attempts,
                 std::string hint = "") const;
   // After attempt `attempt` (1-based) failed with `error`: true (after sleeping the backoff delay and
   // logging the retry) when another attempt is allowed, false when the error is final.
-  // `interrupted` (optional) cuts the wait short on cancellation.
+  // `cancel` (optional) cuts the wait short; the caller checks for cancellation afterwards.
   bool BackoffBeforeRetry(const std::string& operation, const PgError& error, int attempt,
-                          const std::function<bool()>& interrupted = {}) const;
+                          CancelToken* cancel = nullptr) const;
   // Runs `body` with retries; PgError becomes sqlflow::Error with the prefix and attempt count.
   void Run(const std::string& operation, const std::function<void()>& body) const;
 };

@@ -10,6 +10,7 @@
 
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/net/classify.h"
 
 namespace sqlflow::connectors::pg {
 namespace {
@@ -64,25 +65,6 @@ std::string PgError::Describe() const {
   std::string text = what();
   if (!sqlstate_.empty()) text += " (SQLSTATE " + sqlstate_ + ")";
   return text;
-}
-
-Classification ClassifySqlState(std::string_view sqlstate, bool connection_lost) {
-  const std::string_view cls = sqlstate.substr(0, std::min<size_t>(2, sqlstate.size()));
-  if (cls == "28") return {ErrorKind::kAuthFailed, false};
-  // No SQLSTATE: libpq itself failed (connection refused, reset or closed, send failure).
-  if (connection_lost || sqlstate.empty()) return {ErrorKind::kTransient, true};
-  static const char* kTransientStates[] = {"57P01", "57P02", "57P03", "53300", "40001",
-                                           "40P01", "55P03", "58000", "58030"};
-  if (cls == "08") return {ErrorKind::kTransient, true};
-  for (const char* state : kTransientStates)
-    if (sqlstate == state) return {ErrorKind::kTransient, true};
-  if (sqlstate == "3D000" || sqlstate == "42P01" || sqlstate == "42703") return {ErrorKind::kNotFound, false};
-  if (sqlstate == "42501") return {ErrorKind::kPermissionDenied, false};
-  if (sqlstate == "57014") return {ErrorKind::kTimeout, false};
-  if (cls == "22" || cls == "23") return {ErrorKind::kDataError, false};
-  if (cls == "42") return {ErrorKind::kInvalidConfig, false};
-  if (cls == "0A") return {ErrorKind::kUnsupported, false};
-  return {ErrorKind::kDataError, false};
 }
 
 std::string SqlStateOfConnectFailure(std::string_view message) {
@@ -263,7 +245,7 @@ std::unique_ptr<PgConnection> PgConnection::Open(const ConnectSettings& settings
     const std::string message = settings.Mask(OneLine(PQerrorMessage(conn)));
     PQfinish(conn);
     const std::string sqlstate = SqlStateOfConnectFailure(message);
-    Classification c = ClassifySqlState(sqlstate, sqlstate.empty());
+    net::SqlStateClassification c = net::ClassifySqlState(sqlstate, sqlstate.empty());
     if (sqlstate == "3D000") c = {ErrorKind::kNotFound, false};
     if (sqlstate.empty() && IsTlsConfigFailure(message)) c = {ErrorKind::kInvalidConfig, false};
     throw PgError(c.kind, c.retryable, sqlstate, message);
@@ -302,7 +284,7 @@ PgError PgConnection::ErrorOf(pg_result* result) const {
   if (StartsWith(message, "FATAL: ")) message = message.substr(7);
   if (message.empty()) message = "unknown libpq error";
   const bool connection_lost = PQstatus(conn_) == CONNECTION_BAD;
-  const Classification c = ClassifySqlState(sqlstate, connection_lost);
+  const net::SqlStateClassification c = net::ClassifySqlState(sqlstate, connection_lost);
   return PgError(c.kind, c.retryable, sqlstate, settings_.Mask(message), settings_.Mask(OneLine(detail)));
 }
 

@@ -48,14 +48,7 @@ class PgError : public std::runtime_error {
   std::string detail_;
 };
 
-struct Classification {
-  ErrorKind kind;
-  bool retryable;
-};
-// §2.3: class 08, 57P01-03, 53300, 40001, 40P01, 55P03, 58000, 58030, a lost connection and a libpq-side
-// failure (no SQLSTATE) are Transient; 28* AuthFailed; 3D000/42P01/42703 NotFound; 42501 PermissionDenied;
-// 22*/23* DataError; 57014 Timeout (not retried); everything else is not retried.
-Classification ClassifySqlState(std::string_view sqlstate, bool connection_lost);
+// SQLSTATE classification (CONNECTORS.md §2.3) is net::ClassifySqlState (sqlflow/net/classify.h).
 // A failed connection attempt has no PGresult; its SQLSTATE is recovered from libpq's message.
 std::string SqlStateOfConnectFailure(std::string_view message);
 // TLS set-up failures (server without SSL under sslmode=require, bad certificate files, verification

@@ -156,6 +156,8 @@ class Writer {
       case WriteMode::kUpsert:
         result.rows = Upsert(info, matched, created, &result.detail);
         break;
+      case WriteMode::kIncremental:
+        throw Error(ErrorKind::kInternal, "EXPORT has no incremental mode");
     }
     phase_ = "commit " + target_.Display() + " on " + connection.endpoint();
     commit_sent_ = true;
@@ -526,7 +528,7 @@ class PostgresDestination : public Destination {
       Writer writer(ctx_, options_, request, input, target, columns, keys);
       try {
         WriteResult result = writer.Run();
-        ctx_.breaker().RecordSuccess();
+        ctx_.RecordSuccess();
         if (!writer.strategy().empty()) result.detail += " (" + writer.strategy() + ")";
         return result;
       } catch (const PgError& error) {

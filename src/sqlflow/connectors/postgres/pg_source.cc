@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sqlflow/common/cancel.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/files/file_source.h"
@@ -220,6 +221,7 @@ class PgReadStream : public ReadStream {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
     }
+    stop_token_.Cancel();  // wakes a producer sleeping before a retry
     queue_changed_.notify_all();
     {
       // Unblocks a producer waiting for COPY data.
@@ -252,6 +254,7 @@ class PgReadStream : public ReadStream {
       std::lock_guard<std::mutex> lock(mutex_);
       cancelled_ = true;
     }
+    stop_token_.Cancel();
     queue_changed_.notify_all();
     std::lock_guard<std::mutex> lock(connection_mutex_);
     if (connection_) connection_->Cancel();
@@ -376,7 +379,7 @@ class PgReadStream : public ReadStream {
       } catch (const PgError& error) {
         SetConnection(nullptr);
         ThrowIfCancelled();
-        if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, [this] { return Stopping(); }))
+        if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, &stop_token_))
           throw ctx_.ToError(phase_, error, attempt_);
         ++attempt_;
         std::lock_guard<std::mutex> lock(mutex_);
@@ -390,7 +393,7 @@ class PgReadStream : public ReadStream {
   void Recover(const PgError& error) {
     SetConnection(nullptr);
     ThrowIfCancelled();
-    if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, [this] { return Stopping(); }))
+    if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, &stop_token_))
       throw ctx_.ToError(phase_, error, attempt_);
     ++attempt_;
     decoder_.reset();
@@ -400,7 +403,7 @@ class PgReadStream : public ReadStream {
       reset.reason =
           ctx_.settings.Mask(phase_ + " failed: " + error.Describe() + "; reading " + object_label_ +
                              " again from the start (attempt " + std::to_string(attempt_) + " of " +
-                             std::to_string(ctx_.policy.max_retries + 1) + ")");
+                             std::to_string(ctx_.policy.options.max_retries + 1) + ")");
       Push(std::move(reset));
       batches_pushed_ = 0;
       std::lock_guard<std::mutex> lock(mutex_);
@@ -445,7 +448,7 @@ class PgReadStream : public ReadStream {
           connection.Exec("COMMIT");  // ends the read-only snapshot; every row is already here
         } catch (const PgError&) {
         }
-        ctx_.breaker().RecordSuccess();
+        ctx_.RecordSuccess();
         SetConnection(nullptr);
         copy_done_ = true;
         std::lock_guard<std::mutex> lock(mutex_);
@@ -490,7 +493,8 @@ class PgReadStream : public ReadStream {
   std::exception_ptr error_;
   bool stop_ = false;
   bool cancelled_ = false;
-  bool finished_ = false;  // consumer side: kEnd handed out
+  bool finished_ = false;   // consumer side: kEnd handed out
+  CancelToken stop_token_;  // cancelled with stop_ / cancelled_: cuts backoff sleeps short
   ReadStats stats_;
   std::thread producer_;
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sqlflow/net/retry_policy.h"
+
 namespace sqlflow::connectors {
 
 P::P(std::string name, ParamType type, std::string description) {
@@ -61,6 +63,25 @@ P WithOptionalDefault(P param, const std::optional<T>& value) {
 }
 
 }  // namespace
+
+ResilienceDefaults ResilienceDefaultsOf(std::string_view connector_type) {
+  const net::RetryOptions o = net::DefaultRetryOptions(connector_type);
+  ResilienceDefaults d;
+  d.max_retries = o.max_retries;
+  d.retry_delay = o.retry_delay;
+  d.retry_max_delay = o.retry_max_delay;
+  d.retry_backoff_multiplier = o.retry_backoff_multiplier;
+  d.retry_jitter = o.retry_jitter;
+  d.max_throttle_retries = o.max_throttle_retries;
+  d.max_retry_after_seconds = o.max_retry_after_seconds;
+  d.requests_per_second = o.requests_per_second;
+  d.rate_limit_burst = o.rate_limit_burst;
+  d.circuit_breaker_threshold = o.circuit_breaker_threshold;
+  d.circuit_breaker_recovery_seconds = o.circuit_breaker_recovery_seconds;
+  d.timeout_seconds = o.timeout_seconds;
+  d.connect_timeout_seconds = o.connect_timeout_seconds;
+  return d;
+}
 
 std::vector<ParamSpec> ResilienceParams(const ResilienceDefaults& d, bool include_common) {
   std::vector<ParamSpec> out;

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct ResilienceDefaults {
   std::optional<double> connect_timeout_seconds = 10;
   bool include_connect_timeout = true;  // postgres declares its own integer connect_timeout_seconds
 };
+
+// Every §2.6 default of `connector_type`, taken from net::DefaultRetryOptions (the one definition); a
+// connector clears the ones it does not document (e.g. postgres has no throttle or bucket settings).
+ResilienceDefaults ResilienceDefaultsOf(std::string_view connector_type);
 
 // The parameters every source accepts. `network`: the resilience defaults of a network type (adds the other
 // overrides of §2.7 and the per-connector defaults of timeout_seconds / max_retries); nullptr for local

@@ -5,7 +5,6 @@
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
-#include "sqlflow/connectors/registry/builtin.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
@@ -51,33 +50,6 @@ std::vector<std::string> Registry::CanonicalNames() const {
   return names;
 }
 
-void RegisterBuiltinConnectors(Registries& registries) {
-  registries.sources.Register(CsvSourceInfo());
-  registries.sources.Register(ParquetSourceInfo());
-  registries.sources.Register(JsonSourceInfo());
-  registries.sources.Register(InMemorySourceInfo());
-  registries.sources.Register(PostgresSourceInfo());
-  registries.sources.Register(S3SourceInfo());
-  registries.sources.Register(RestSourceInfo());
-  registries.sources.Register(GoogleSheetsSourceInfo());
-  registries.sources.Register(ShopifySourceInfo());
-
-  registries.destinations.Register(CsvDestinationInfo());
-  registries.destinations.Register(ParquetDestinationInfo());
-  registries.destinations.Register(JsonDestinationInfo());
-  registries.destinations.Register(InMemoryDestinationInfo());
-  registries.destinations.Register(PostgresDestinationInfo());
-  registries.destinations.Register(S3DestinationInfo());
-}
-
-const Registries& BuiltinRegistries() {
-  static const Registries registries = [] {
-    Registries built;
-    RegisterBuiltinConnectors(built);
-    return built;
-  }();
-  return registries;
-}
 
 nlohmann::ordered_json AliasImpliedParams(std::string_view type_name) {
   const std::string key = NormalizeTypeName(type_name);

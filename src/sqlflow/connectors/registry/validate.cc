@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/type_strings.h"
@@ -645,5 +646,29 @@ ValidatedParams ValidateExportOptions(const ConnectorTypeInfo& type, const std::
   }
   return out;
 }
+
+std::function<std::unique_ptr<Source>()> UnavailableSource(const std::string& type) {
+  return [type]() -> std::unique_ptr<Source> {
+    throw Error(ErrorKind::kUnsupported, type + " connector is not available in this build yet");
+  };
+}
+
+std::function<std::unique_ptr<Destination>()> UnavailableDestination(const std::string& type) {
+  return [type]() -> std::unique_ptr<Destination> {
+    throw Error(ErrorKind::kUnsupported, type + " connector is not available in this build yet");
+  };
+}
+
+std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key, const std::string& fallback) {
+  return canonical.contains(key) && canonical[key].is_string() ? canonical[key].get<std::string>() : fallback;
+}
+
+std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
+                                                        const std::vector<std::string>& names) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& name : names) out.push_back({name, "'" + name + "' is only valid on a " + side});
+  return out;
+}
+
 
 }  // namespace sqlflow::connectors

@@ -28,6 +28,14 @@ nlohmann::ordered_json CheckNestedObject(const std::string& prefix, const std::s
                                          const nlohmann::ordered_json& object,
                                          std::vector<ParamIssue>& issues);
 
+// Factories of the types whose implementation is not in this build: they throw Error(kUnsupported).
+std::function<std::unique_ptr<Source>()> UnavailableSource(const std::string& type);
+std::function<std::unique_ptr<Destination>()> UnavailableDestination(const std::string& type);
+// canonical[key] when it is a string, else `fallback`.
+std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key, const std::string& fallback = "");
+// ConnectorTypeInfo::other_side_params entries: "'<name>' is only valid on a <side>".
+std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side, const std::vector<std::string>& names);
+
 void AddIssue(std::vector<ParamIssue>& issues, Severity severity, std::string code, std::string message,
               std::string key = "", std::vector<std::string> hints = {});
 

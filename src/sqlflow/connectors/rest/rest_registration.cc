@@ -1,6 +1,6 @@
 // Registry entry of the rest source (CONNECTORS.md §3.7): parameter schema, capabilities, compile-time rules
 // (the same ParseRestOptions that Configure uses) and the factory.
-#include "sqlflow/connectors/registry/builtin.h"
+#include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/rest/rest_options.h"
 #include "sqlflow/connectors/rest/rest_schema.h"
@@ -11,19 +11,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-ResilienceDefaults RestResilience() {
-  ResilienceDefaults d;
-  d.max_retries = 3;
-  d.retry_delay = 1.0;
-  d.retry_max_delay = 30;
-  d.retry_backoff_multiplier = 2.0;
-  d.retry_jitter = 0.2;
-  d.max_throttle_retries = 10;
-  d.requests_per_second = 0;
-  d.rate_limit_burst = 10;
-  d.timeout_seconds = 30;
-  return d;
-}
+ResilienceDefaults RestResilience() { return ResilienceDefaultsOf("rest"); }
 
 }  // namespace
 
@@ -71,6 +59,8 @@ std::vector<ParamSpec> RestPaginationParams() {
 }
 
 }  // namespace rest
+
+namespace {
 
 ConnectorTypeInfo RestSourceInfo() {
   ConnectorTypeInfo info;
@@ -124,5 +114,9 @@ ConnectorTypeInfo RestSourceInfo() {
   info.make_source = [] { return rest::MakeRestSource(); };
   return info;
 }
+
+}  // namespace
+
+void RegisterRestConnector(Registries& registries) { registries.sources.Register(RestSourceInfo()); }
 
 }  // namespace sqlflow::connectors
