@@ -204,6 +204,11 @@ bool MockServer::Prerouting(const httplib::Request& request, httplib::Response& 
     logged.headers[name] = v;
   }
   logged.body = request.body;
+  if (!options_.compress) {
+    // The server decides on compression from the request's Accept-Encoding after the handler ran.
+    auto& headers = const_cast<httplib::Request&>(request).headers;
+    headers.erase("Accept-Encoding");
+  }
   std::optional<Fault> fault = TakeFault(logged);
   if (fault) logged.fault = fault->name;
   log_.Add(logged);

@@ -93,6 +93,9 @@ struct ServerOptions {
   bool https = false;
   std::string cert_file;  // PEM, required with https
   std::string key_file;
+  // cpp-httplib gzips JSON answers when the client accepts it; on loopback that only costs time (and makes
+  // the benchmark compare different bytes), so mocks answer uncompressed unless a test asks for it.
+  bool compress = false;
 };
 
 class MockServer;
