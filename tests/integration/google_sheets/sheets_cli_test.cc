@@ -1,4 +1,4 @@
-// The google_sheets connector through the real `sqlflow` binary: `TYPE Google-Sheets` in a pipeline (§6.9),
+// The google_sheets connector through the real `sqlflow` binary: `TYPE sheets` (an alias) in a pipeline,
 // secrets (private key, tokens) never in output or plans, and F28 (SIGINT during a stalled window read).
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -67,12 +67,12 @@ class SheetsCli : public ::testing::Test {
 };
 
 const char* kPipeline =
-    R"(SOURCE book TYPE Google-Sheets PARAMS {"spreadsheet_id": "book1", "base_url": "@BASE@",
+    R"(SOURCE book TYPE sheets PARAMS {"spreadsheet_id": "book1", "base_url": "@BASE@",
   "credentials_file": "@SA@", "retry_delay": 0.05, "requests_per_second": 100, "batch_size": 2};
 LOAD people FROM book;
 )";
 
-TEST_F(SheetsCli, HyphenatedTypeNameRunsAndPrintsNoSecret) {
+TEST_F(SheetsCli, AliasTypeNameRunsAndPrintsNoSecret) {
   SheetsMock mock(FixtureBook({{"type", "service_account"}}));
   Project(mock, kPipeline);
   auto [code, output] = Shell(Cli("-v pipeline run p"));
