@@ -395,7 +395,7 @@ TEST_F(SheetsTest, F11_OneRefreshAfterA401ThenAuthFailed) {
   SheetsMock mock(FixtureBook(SaAuth()));
   const std::string sa = mock.ServiceAccountFile();
   // The server rejects the token once (as after an early expiry): one refresh, the window repeated.
-  mock.Fault({{"path", "/v4/spreadsheets/book1/values/'people'!6:7"},
+  mock.Fault({{"path", "/v4/spreadsheets/book1/values/'people'!A6:E7"},
               {"status", 401},
               {"times", 1},
               {"body", R"({"error": {"code": 401, "status": "UNAUTHENTICATED"}})"}});
