@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "sqlflow/common/error.h"
@@ -19,12 +20,43 @@ namespace dom = simdjson::dom;
 
 // ---- JsonPage ----
 
+namespace {
+
+// Parsers are reused across pages (a fresh parser per page costs new tape memory and page faults on every
+// page). A page keeps its parser until it is destroyed, since its DOM lives in the parser.
+class ParserPool {
+ public:
+  std::unique_ptr<dom::parser> Take() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.empty()) return std::make_unique<dom::parser>();
+    auto parser = std::move(free_.back());
+    free_.pop_back();
+    return parser;
+  }
+  void Give(std::unique_ptr<dom::parser> parser) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (parser && free_.size() < 8) free_.push_back(std::move(parser));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<dom::parser>> free_;
+};
+
+ParserPool& Parsers() {
+  static ParserPool pool;
+  return pool;
+}
+
+}  // namespace
+
 struct JsonPage::Impl {
   Layout layout = Layout::kJson;
-  simdjson::padded_string body;
-  dom::parser parser;
+  std::string body;  // capacity >= size + SIMDJSON_PADDING, so simdjson parses it in place
+  std::unique_ptr<dom::parser> parser = Parsers().Take();
   dom::element root;  // kJson only
   bool empty = false;
+  ~Impl() { Parsers().Give(std::move(parser)); }
 };
 
 namespace {
@@ -132,24 +164,26 @@ std::string ScalarText(dom::element element) {
 
 JsonPage::JsonPage(std::string body, Layout layout) : impl_(std::make_unique<Impl>()) {
   impl_->layout = layout;
-  impl_->body = simdjson::padded_string(body);
   impl_->empty = IsBlank(body);
+  body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  impl_->body = std::move(body);
+  const std::string& text = impl_->body;
   if (impl_->empty) return;
   if (layout == Layout::kJson) {
-    auto error = impl_->parser.parse(impl_->body).get(impl_->root);
-    if (error) ThrowInvalid(body, 0, error);
+    auto error = impl_->parser->parse(text.data(), text.size(), false).get(impl_->root);
+    if (error) ThrowInvalid(text, 0, error);
     return;
   }
   // NDJSON: validated line by line up front so that a broken line fails the page before any record of it
   // is delivered.
   size_t offset = 0;
-  while (offset < body.size()) {
-    size_t end = body.find('\n', offset);
-    if (end == std::string::npos) end = body.size();
-    std::string_view line(body.data() + offset, end - offset);
+  while (offset < text.size()) {
+    size_t end = text.find('\n', offset);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + offset, end - offset);
     if (!IsBlank(line)) {
       dom::element element;
-      auto error = impl_->parser.parse(line.data(), line.size()).get(element);
+      auto error = impl_->parser->parse(line.data(), line.size(), false).get(element);
       if (error) ThrowInvalid(line, offset, error);
     }
     offset = end + 1;
@@ -542,7 +576,7 @@ int64_t RecordsBuilder::Add(const JsonPage& page, std::string_view data_path) {
     if (page.impl_->empty) return 0;
     if (page.impl_->layout == Layout::kNdjson) {
       std::string_view body(page.impl_->body.data(), page.impl_->body.size());
-      dom::parser& parser = page.impl_->parser;
+      dom::parser& parser = *page.impl_->parser;
       size_t offset = 0;
       while (offset < body.size()) {
         size_t end = body.find('\n', offset);
@@ -550,7 +584,7 @@ int64_t RecordsBuilder::Add(const JsonPage& page, std::string_view data_path) {
         std::string_view line = body.substr(offset, end - offset);
         if (!IsBlank(line)) {
           dom::element element;
-          if (parser.parse(line.data(), line.size()).get(element))
+          if (parser.parse(line.data(), line.size(), false).get(element))
             ThrowInvalid(line, offset, simdjson::TAPE_ERROR);
           s.AddRecord(element);
         }

@@ -597,9 +597,10 @@ class RestReadStream : public ReadStream {
     changed_.notify_all();
   }
 
+  // Two stages: this thread turns parsed pages into chunks and hands them to the executor, while a fetch
+  // thread already requests and parses the next page (its URL is known once the previous page was parsed).
+  // At most one parsed page waits between them, so memory stays bounded.
   void Read() {
-    json::RecordsBuilder builder(RecordsOptionsFor(options_, request_));
-    Paginator paginator(options_, fetcher_, request_);
     std::vector<std::string> warnings;
     if (options_.auth.type != "none" && StartsWith(ToLower(options_.url), "http://") &&
         !IsLoopbackUrl(options_.url))
@@ -607,37 +608,50 @@ class RestReadStream : public ReadStream {
                          SplitUrl(options_.url).authority);
     if (!options_.verify_ssl && StartsWith(ToLower(options_.url), "https://"))
       warnings.push_back(fetcher_.prefix() + ": TLS certificate verification is off (verify_ssl: false)");
-    std::optional<std::string> url = paginator.First();
-    int64_t pages = 0;
-    while (url) {
-      if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, fetcher_.prefix() + ": read cancelled");
-      if (options_.max_pages > 0 && pages >= options_.max_pages) {
-        warnings.push_back(fetcher_.prefix() + ": stopped at max_pages (" +
-                           std::to_string(options_.max_pages) + ") after " + std::to_string(pages) +
-                           " pages; the read may be incomplete");
-        break;
+    std::thread fetch_thread([this] { FetchPages(); });
+    struct Joiner {
+      RestReadStream* self;
+      std::thread& thread;
+      ~Joiner() {
+        bool done = false;
+        {
+          std::lock_guard<std::mutex> lock(self->mutex_);
+          self->fetch_stop_ = true;
+          done = self->fetch_done_;
+        }
+        // The read failed or stopped early: abort a request in flight instead of waiting for it.
+        if (std::uncaught_exceptions() > 0 || !done) self->cancel_.Cancel();
+        self->changed_.notify_all();
+        thread.join();
       }
-      Fetched fetched = fetcher_.Get(*url);
-      ++pages;
+    } joiner{this, fetch_thread};
+    json::RecordsBuilder builder(RecordsOptionsFor(options_, request_));
+    while (true) {
+      Fetched fetched;
       {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stats_.requests = fetcher_.requests();
-        stats_.retries = fetcher_.retries();
-        stats_.bytes += fetched.bytes;
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return !pages_.empty() || fetch_done_ || stop_ || cancelled_; });
+        if (stop_ || cancelled_) return;
+        if (pages_.empty()) break;
+        fetched = std::move(pages_.front());
+        pages_.pop_front();
       }
-      if (fetched.stop) break;
-      int64_t records = 0;
+      changed_.notify_all();
       try {
-        records = builder.Add(*fetched.page, options_.data_path);
+        builder.Add(*fetched.page, options_.data_path);
       } catch (const Error& error) {
         throw Error(error.kind(),
-                    fetcher_.prefix() + ": " + error.what() + " (page " + fetcher_.Shown(*url) + ")",
+                    fetcher_.prefix() + ": " + error.what() + " (page " + fetcher_.Shown(fetched.url) + ")",
                     error.code(), error.hint());
       }
+      fetched.page.reset();
       for (auto& event : builder.Take())
         if (!Push(std::move(event))) return;
-      url = paginator.Next(fetched, records);
-      if (request_.limit && builder.rows() >= *request_.limit) break;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (fetch_error_) std::rethrow_exception(fetch_error_);
+      for (auto& w : fetch_warnings_) warnings.push_back(w);
     }
     std::optional<ReadEvent> schema;
     ReadEvent end;
@@ -646,6 +660,58 @@ class RestReadStream : public ReadStream {
     for (auto& w : warnings) end.end.warnings.push_back(fetcher_.Scrub(w));
     if (schema) Push(std::move(*schema));
     Push(std::move(end));
+  }
+
+  bool FetchStopping() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return fetch_stop_ || stop_ || cancelled_;
+  }
+
+  // The fetch stage: requests, retries, parsing and pagination, one page ahead of the builder.
+  void FetchPages() {
+    try {
+      Paginator paginator(options_, fetcher_, request_);
+      std::optional<std::string> url = paginator.First();
+      int64_t pages = 0;
+      int64_t records_total = 0;
+      while (url && !FetchStopping()) {
+        if (options_.max_pages > 0 && pages >= options_.max_pages) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          fetch_warnings_.push_back(fetcher_.prefix() + ": stopped at max_pages (" +
+                                    std::to_string(options_.max_pages) + ") after " + std::to_string(pages) +
+                                    " pages; the read may be incomplete");
+          break;
+        }
+        Fetched fetched = fetcher_.Get(*url);
+        ++pages;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          stats_.requests = fetcher_.requests();
+          stats_.retries = fetcher_.retries();
+          stats_.bytes += fetched.bytes;
+        }
+        if (fetched.stop) break;
+        const int64_t records = fetched.page->CountRecords(options_.data_path);
+        records_total += records;
+        url = paginator.Next(fetched, records);
+        {
+          std::unique_lock<std::mutex> lock(mutex_);
+          changed_.wait(lock, [&] { return pages_.empty() || fetch_stop_ || stop_ || cancelled_; });
+          if (fetch_stop_ || stop_ || cancelled_) break;
+          pages_.push_back(std::move(fetched));
+        }
+        changed_.notify_all();
+        if (request_.limit && records_total >= *request_.limit) break;
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      fetch_error_ = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      fetch_done_ = true;
+    }
+    changed_.notify_all();
   }
 
   RestOptions options_;
@@ -663,6 +729,11 @@ class RestReadStream : public ReadStream {
   bool cancelled_ = false;
   bool finished_ = false;
   ReadStats stats_;
+  std::deque<Fetched> pages_;  // parsed pages from the fetch stage (at most one)
+  bool fetch_done_ = false;
+  bool fetch_stop_ = false;
+  std::exception_ptr fetch_error_;
+  std::vector<std::string> fetch_warnings_;
   std::thread producer_;
   CancelRegistration run_cancel_;
 };
