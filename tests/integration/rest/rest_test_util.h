@@ -46,10 +46,11 @@ class RestMock {
   std::unique_ptr<mockd::MockServer> server_;
 };
 
-// A DuckDB in-memory database with the staging helpers.
+// A DuckDB in-memory database with the staging helpers, for the source type `type` (the google_sheets tests
+// use it too).
 class RestHarness {
  public:
-  RestHarness();
+  explicit RestHarness(std::string type = "rest");
   // Validates `params` with the registry (throws std::runtime_error listing the errors), configures a rest
   // source and reads it into `table`.
   RestOutcome Read(const Json& params, const std::string& table = "t",
@@ -62,6 +63,7 @@ class RestHarness {
   engine::Connection& conn() { return *conn_; }
 
  private:
+  std::string type_;
   std::unique_ptr<engine::Database> db_;
   std::unique_ptr<engine::Connection> conn_;
 };

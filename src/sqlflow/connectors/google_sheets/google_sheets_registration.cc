@@ -1,72 +1,18 @@
-// Registry entries of the google_sheets type (CONNECTORS.md §3.8): schema and compile-time rules; the
-// implementation is not in this build yet, so its factory throws Error(kUnsupported).
+// Registry entry of the google_sheets source (CONNECTORS.md §3.8): parameter schema, capabilities,
+// compile-time rules (the same ParseSheetsOptions that Configure uses) and the factory.
 #include "sqlflow/connectors/registry/registry.h"
 
-#include <algorithm>
-#include <regex>
-
-#include "sqlflow/common/error.h"
-#include "sqlflow/common/text.h"
+#include "sqlflow/connectors/google_sheets/sheets_options.h"
+#include "sqlflow/connectors/google_sheets/sheets_source.h"
 #include "sqlflow/connectors/registry/param_builder.h"
-#include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-// ---- google_sheets ----
-
 ResilienceDefaults SheetsResilience() {
   return ResilienceDefaultsOf("google_sheets");
-}
-
-void ValidateSheets(const Json& canonical, std::vector<ParamIssue>& issues) {
-  const std::string prefix = "GOOGLE_SHEETS connector: ";
-  if (canonical.contains("spreadsheet_id")) {
-    const std::string value = StringOr(canonical, "spreadsheet_id");
-    static const std::regex url("https?://docs\\.google\\.com/spreadsheets/d/([A-Za-z0-9_-]+).*");
-    static const std::regex id("[A-Za-z0-9_-]+");
-    if (!std::regex_match(value, url) && !std::regex_match(value, id)) {
-      AddIssue(issues, Severity::kError, "SF406", prefix + "cannot find a spreadsheet id in '" + value + "'",
-               "spreadsheet_id");
-    }
-  }
-  if (canonical.contains("range")) {
-    const std::string range = StringOr(canonical, "range");
-    static const std::regex a1(
-        "(?:('(?:[^']|'')+'|[^'!]+)!)?"
-        "([A-Za-z]{1,3}[0-9]*(?::[A-Za-z]{1,3}[0-9]*)?|[0-9]+:[0-9]+)");
-    std::smatch match;
-    if (!std::regex_match(range, match, a1)) {
-      AddIssue(issues, Severity::kError, "SF406", prefix + "invalid A1 range '" + range + "'", "range");
-    } else if (match[1].matched && canonical.contains("sheet_name")) {
-      std::string sheet = match[1].str();
-      if (sheet.size() >= 2 && sheet.front() == '\'') {
-        std::string unquoted;
-        for (size_t i = 1; i + 1 < sheet.size(); ++i) {
-          unquoted += sheet[i];
-          if (sheet[i] == '\'' && sheet[i + 1] == '\'') ++i;
-        }
-        sheet = unquoted;
-      }
-      const std::string sheet_name = StringOr(canonical, "sheet_name");
-      if (sheet != sheet_name) {
-        AddIssue(issues, Severity::kError, "SF406",
-                 prefix + "range names sheet '" + sheet + "' but sheet_name is '" + sheet_name + "'",
-                 "range");
-      }
-    }
-  }
-  if (canonical.contains("credentials_json")) {
-    const Json& value = canonical["credentials_json"];
-    if (!value.is_string() && !value.is_object()) {
-      AddIssue(
-          issues, Severity::kError, "SF404",
-          prefix + "parameter 'credentials_json' must be a string or an object, got " + JsonTypeName(value),
-          "credentials_json");
-    }
-  }
 }
 
 }  // namespace
@@ -112,11 +58,13 @@ ConnectorTypeInfo GoogleSheetsSourceInfo() {
   AppendParams(info.params, CommonSourceParams(&resilience));
   info.constraints = {{Constraint::Kind::kAtMostOneOf,
                        {"credentials_file", "credentials_json", "credentials", "access_token", "api_key"}}};
-  info.validate = ValidateSheets;
+  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+    (void)google_sheets::ParseSheetsOptions(canonical, issues);
+  };
   info.capabilities = {"multiple", "engine_filter",
                        false,      {},
                        true,       "service account, authorized user, access token, API key"};
-  info.make_source = UnavailableSource("google_sheets");
+  info.make_source = [] { return google_sheets::MakeSheetsSource(); };
   return info;
 }
 

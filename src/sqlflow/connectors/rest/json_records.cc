@@ -613,6 +613,44 @@ int64_t RecordsBuilder::Add(const JsonPage& page, std::string_view data_path) {
   return s.page_rows - start_rows;
 }
 
+int64_t RecordsBuilder::AddRows(const JsonPage& page, std::string_view data_path,
+                                const std::vector<std::string>& names,
+                                const std::function<std::string(size_t)>& extra_name, bool skip_empty) {
+  Impl& s = *impl_;
+  // Column ids by cell index; -1 = not projected. Header columns exist (in order) before any row.
+  std::vector<int> slots;
+  slots.reserve(names.size());
+  auto slot_of = [&](const std::string& column_name) {
+    auto it = s.ids.find(column_name);
+    return it != s.ids.end() ? it->second : s.NewColumn(column_name, s.order.size());
+  };
+  for (const auto& column_name : names) slots.push_back(slot_of(column_name));
+  if (page.impl_->empty || page.impl_->layout != Layout::kJson) return 0;
+  dom::element element;
+  if (!Resolve(page.impl_->root, data_path, &element) || !element.is_array()) return 0;
+  const int64_t start_rows = s.page_rows;
+  dom::array rows = element.get_array().value_unsafe();
+  for (dom::element row : rows) {
+    if (!row.is_array()) continue;
+    bool any = false;
+    size_t index = 0;
+    dom::array cells = row.get_array().value_unsafe();
+    for (dom::element cell : cells) {
+      if (index >= slots.size()) slots.push_back(slot_of(extra_name(index)));
+      const int id = slots[index++];
+      const bool empty = cell.is_null() || (cell.is_string() && cell.get_string().value_unsafe().empty());
+      if (empty) continue;
+      any = true;
+      s.Value(id, cell);
+    }
+    // Nothing of an empty row was staged, so skipping it is just not counting it. Short rows need no
+    // padding: cells past the end of a column are NULL when the chunk is filled.
+    if (!any && skip_empty) continue;
+    ++s.page_rows;
+  }
+  return s.page_rows - start_rows;
+}
+
 namespace {
 
 void WriteText(duckdb_vector vector, idx_t row, const std::string& text) {

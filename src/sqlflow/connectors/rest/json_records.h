@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,6 +82,13 @@ class RecordsBuilder {
   // → one record; a scalar (or a scalar array element) → one record with the column `value`. Throws
   // Error(kDataError) on a flattened-name collision; then nothing of the page is kept.
   int64_t Add(const JsonPage& page, std::string_view data_path);
+  // Stages rows given as arrays of cells (the Sheets `values` layout) at `data_path`: cell i of a row goes to
+  // column names[i]; a cell past the end of `names` to extra_name(i) (called once per new index). Every
+  // name in `names` becomes a column in that order before any row is staged, so short rows (trailing
+  // cells omitted) are padded with NULL. An empty string is NULL; with `skip_empty`, rows without a
+  // non-NULL cell are dropped. Returns the rows staged.
+  int64_t AddRows(const JsonPage& page, std::string_view data_path, const std::vector<std::string>& names,
+                  const std::function<std::string(size_t)>& extra_name, bool skip_empty);
   // Events for the staged records (a Schema event when needed, then one Batch of ≤2048-row chunks), and
   // clears the stage. Empty when nothing is staged.
   std::vector<ReadEvent> Take();
