@@ -3,12 +3,14 @@
 #include <stdexcept>
 
 #include "rest_api.h"
+#include "shopify_api.h"
 
 namespace sqlflow::mockd {
 
 const std::map<std::string, PluginFactory>& Plugins() {
   static const std::map<std::string, PluginFactory> plugins = {
       {"rest", [](const Json& s) { return std::make_shared<RestApi>(s); }},
+      {"shopify", [](const Json& s) { return std::make_shared<ShopifyApi>(s); }},
   };
   return plugins;
 }

@@ -18,13 +18,13 @@ RestMock::~RestMock() {
   server_->Stop();
 }
 
-RestHarness::RestHarness() {
+RestHarness::RestHarness(std::string type) : type_(std::move(type)) {
   db_ = engine::Database::Open(engine::EngineOptions{});
   conn_ = std::make_unique<engine::Connection>(*db_);
 }
 
 std::vector<std::string> RestHarness::Issues(const Json& params) {
-  const auto* type = connectors::BuiltinRegistries().sources.Find("rest");
+  const auto* type = connectors::BuiltinRegistries().sources.Find(type_);
   auto validated = connectors::ValidateSourceParams(*type, params);
   std::vector<std::string> out;
   for (const auto& issue : validated.issues)
@@ -33,7 +33,7 @@ std::vector<std::string> RestHarness::Issues(const Json& params) {
 }
 
 std::unique_ptr<connectors::Source> RestHarness::Configured(const Json& params) {
-  const auto* type = connectors::BuiltinRegistries().sources.Find("rest");
+  const auto* type = connectors::BuiltinRegistries().sources.Find(type_);
   auto validated = connectors::ValidateSourceParams(*type, params);
   std::string errors;
   for (const auto& issue : validated.issues)

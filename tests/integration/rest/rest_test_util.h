@@ -49,7 +49,8 @@ class RestMock {
 // A DuckDB in-memory database with the staging helpers.
 class RestHarness {
  public:
-  RestHarness();
+  // `type`: the registered source type to configure (rest; shopify reuses the harness).
+  explicit RestHarness(std::string type = "rest");
   // Validates `params` with the registry (throws std::runtime_error listing the errors), configures a rest
   // source and reads it into `table`.
   RestOutcome Read(const Json& params, const std::string& table = "t",
@@ -62,6 +63,7 @@ class RestHarness {
   engine::Connection& conn() { return *conn_; }
 
  private:
+  std::string type_;
   std::unique_ptr<engine::Database> db_;
   std::unique_ptr<engine::Connection> conn_;
 };

@@ -492,7 +492,10 @@ ValidatedParams ValidateSourceParams(const ConnectorTypeInfo& type, const Json& 
           }
         }
         std::vector<std::string> hints;
-        if (auto close = DidYouMean(key, candidates)) {
+        for (const auto& [name, hint] : type.migration_hints)
+          if (name == key) hints.push_back(hint);
+        if (!hints.empty()) {
+        } else if (auto close = DidYouMean(key, candidates)) {
           hints.push_back("did you mean '" + *close + "'?");
         } else {
           hints.push_back("known parameters: " + Join(SortedParamNames(type.params), ", "));
