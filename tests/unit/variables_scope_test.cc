@@ -167,8 +167,8 @@ TEST(VariablesScopeTest, UndefinedIsSF201WithHint) {
   ASSERT_EQ(error.hints.size(), 1u);
   EXPECT_EQ(
       error.hints[0],
-      "define it with SET region = …;, in the profile's variables:, with --vars region=…, or give a default "
-      "${region|value}");
+      "define it with SET region = …;, in the profile's variables:, with --vars region=…, as an environment "
+      "variable region (or in .env), or give a default ${region|value}");
   EXPECT_TRUE(error.notes.empty());
   EXPECT_TRUE(scope.Used().empty());
   // Reported for every reference.

@@ -4,6 +4,7 @@
 
 #include "rest_api.h"
 #include "sheets_api.h"
+#include "shopify_api.h"
 
 namespace sqlflow::mockd {
 
@@ -11,6 +12,7 @@ const std::map<std::string, PluginFactory>& Plugins() {
   static const std::map<std::string, PluginFactory> plugins = {
       {"rest", [](const Json& s) { return std::make_shared<RestApi>(s); }},
       {"sheets", [](const Json& s) { return std::make_shared<SheetsApi>(s); }},
+      {"shopify", [](const Json& s) { return std::make_shared<ShopifyApi>(s); }},
   };
   return plugins;
 }

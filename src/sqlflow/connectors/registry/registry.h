@@ -89,6 +89,9 @@ struct ConnectorTypeInfo {
   // Parameters of the other side that get a specific SF406 message instead of SF402 on this side,
   // e.g. postgres source: replace_strategy -> "'replace_strategy' is only valid on a destination".
   std::vector<std::pair<std::string, std::string>> other_side_params;
+  // Parameters of older tools (the original Python SQLFlow) that stay unknown (SF402) but whose hint names
+  // the replacement, e.g. shopify: flatten_line_items -> "use the object 'order_line_items' ...".
+  std::vector<std::pair<std::string, std::string>> migration_hints;
 };
 
 class Registry {

@@ -494,7 +494,10 @@ ValidatedParams ValidateSourceParams(const ConnectorTypeInfo& type, const Json& 
           }
         }
         std::vector<std::string> hints;
-        if (auto close = DidYouMean(key, candidates)) {
+        for (const auto& [name, hint] : type.migration_hints)
+          if (name == key) hints.push_back(hint);
+        if (!hints.empty()) {
+        } else if (auto close = DidYouMean(key, candidates)) {
           hints.push_back("did you mean '" + *close + "'?");
         } else {
           hints.push_back("known parameters: " + Join(SortedParamNames(type.params), ", "));
@@ -646,18 +649,6 @@ ValidatedParams ValidateExportOptions(const ConnectorTypeInfo& type, const std::
     it = it->is_null() ? out.canonical.erase(it) : std::next(it);
   }
   return out;
-}
-
-std::function<std::unique_ptr<Source>()> UnavailableSource(const std::string& type) {
-  return [type]() -> std::unique_ptr<Source> {
-    throw Error(ErrorKind::kUnsupported, type + " connector is not available in this build yet");
-  };
-}
-
-std::function<std::unique_ptr<Destination>()> UnavailableDestination(const std::string& type) {
-  return [type]() -> std::unique_ptr<Destination> {
-    throw Error(ErrorKind::kUnsupported, type + " connector is not available in this build yet");
-  };
 }
 
 std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key, const std::string& fallback) {

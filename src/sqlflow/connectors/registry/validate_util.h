@@ -28,9 +28,6 @@ nlohmann::ordered_json CheckNestedObject(const std::string& prefix, const std::s
                                          const nlohmann::ordered_json& object,
                                          std::vector<ParamIssue>& issues);
 
-// Factories of the types whose implementation is not in this build: they throw Error(kUnsupported).
-std::function<std::unique_ptr<Source>()> UnavailableSource(const std::string& type);
-std::function<std::unique_ptr<Destination>()> UnavailableDestination(const std::string& type);
 // canonical[key] when it is a string, else `fallback`.
 std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key, const std::string& fallback = "");
 // ConnectorTypeInfo::other_side_params entries: "'<name>' is only valid on a <side>".

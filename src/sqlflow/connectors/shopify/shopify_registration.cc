@@ -1,75 +1,18 @@
-// Registry entries of the shopify type (CONNECTORS.md §3.9): schema and compile-time rules; the implementation
-// is not in this build yet, so its factory throws Error(kUnsupported).
+// Registry entry of the shopify source (CONNECTORS.md §3.9): parameter schema, capabilities, compile-time
+// rules (the same ParseShopifyOptions that Configure uses) and the factory.
 #include "sqlflow/connectors/registry/registry.h"
 
-#include <algorithm>
-#include <regex>
-
-#include "sqlflow/common/error.h"
-#include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/param_builder.h"
-#include "sqlflow/connectors/registry/validate_util.h"
+#include "sqlflow/connectors/shopify/shopify_options.h"
+#include "sqlflow/connectors/shopify/shopify_source.h"
 
 namespace sqlflow::connectors {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-// ---- shopify ----
-
-ResilienceDefaults ShopifyResilience() { return ResilienceDefaultsOf("shopify"); }
-
-const std::vector<std::string>& ShopifyObjects() {
-  static const std::vector<std::string> objects = {
-      "orders",    "order_line_items", "order_fulfillments", "order_refunds",     "customers",
-      "products",  "product_variants", "custom_collections", "smart_collections", "collects",
-      "locations", "inventory_levels", "price_rules",        "draft_orders",      "tender_transactions",
-      "metafields"};
-  return objects;
-}
-
-void ValidateShopify(const Json& canonical, std::vector<ParamIssue>& issues) {
-  const std::string prefix = "SHOPIFY connector: ";
-  const std::string object = StringOr(canonical, "object");
-  if (canonical.contains("object")) {
-    const auto& objects = ShopifyObjects();
-    if (std::find(objects.begin(), objects.end(), object) == objects.end()) {
-      std::string message = prefix + "unknown object '" + object + "'";
-      if (auto close = DidYouMean(object, objects)) message += " (did you mean '" + *close + "'?)";
-      message += "; objects: " + Join(objects, ", ");
-      AddIssue(issues, Severity::kError, "SF406", message, "object");
-    }
-  }
-  if (canonical.contains("api_version")) {
-    static const std::regex version("[0-9]{4}-[0-9]{2}");
-    const std::string value = StringOr(canonical, "api_version");
-    if (!std::regex_match(value, version)) {
-      AddIssue(issues, Severity::kError, "SF405",
-               prefix + "parameter 'api_version' must look like YYYY-MM; got '" + value + "'", "api_version");
-    }
-  }
-  if (canonical.contains("shop_domain") && !canonical.contains("base_url")) {
-    static const std::regex domain("[a-z0-9][a-z0-9-]{1,61}[a-z0-9](\\.myshopify\\.com)?");
-    const std::string value = ToLower(StringOr(canonical, "shop_domain"));
-    if (!std::regex_match(value, domain)) {
-      AddIssue(issues, Severity::kError, "SF406",
-               prefix + "invalid shop_domain '" + StringOr(canonical, "shop_domain") + "'", "shop_domain");
-    }
-  }
-  if (canonical.contains("location_ids")) {
-    const Json& ids = canonical["location_ids"];
-    const bool ok = ids.is_array() && std::all_of(ids.begin(), ids.end(),
-                                                  [](const Json& id) { return id.is_number_integer(); });
-    if (!ok) {
-      AddIssue(issues, Severity::kError, "SF404",
-               prefix + "parameter 'location_ids' must be an array of integers, got " + JsonTypeName(ids) +
-                   " " + ShortJson(ids),
-               "location_ids");
-    } else if (canonical.contains("object") && object != "inventory_levels") {
-      AddIssue(issues, Severity::kError, "SF406",
-               prefix + "'location_ids' only applies to object 'inventory_levels'", "location_ids");
-    }
-  }
+ResilienceDefaults ShopifyResilience() {
+  return ResilienceDefaultsOf("shopify");
 }
 
 }  // namespace
@@ -109,12 +52,31 @@ ConnectorTypeInfo ShopifySourceInfo() {
   };
   const ResilienceDefaults resilience = ShopifyResilience();
   AppendParams(info.params, CommonSourceParams(&resilience));
-  info.validate = ValidateShopify;
+  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+    (void)shopify::ParseShopifyOptions(canonical, issues);
+  };
   info.capabilities = {"multiple", "pushdown", false, {}, true, "access token"};
-  info.make_source = UnavailableSource("shopify");
+  // Parameters of the original Python SQLFlow's Shopify connector and what replaces them here.
+  info.migration_hints = {
+      {"flatten_line_items",
+       "line items are their own object: LOAD from object 'order_line_items' (one row per line item with "
+       "order_id, order_created_at, order_updated_at)"},
+      {"include_fulfillments",
+       "fulfillments are their own object: LOAD from object 'order_fulfillments' (one row per fulfillment "
+       "with the order columns)"},
+      {"include_refunds",
+       "refunds are their own object: LOAD from object 'order_refunds' (one row per refund with the order "
+       "columns)"},
+      {"financial_status_filter",
+       "filter on financial_status with a WHERE clause in a later transform (e.g. WHERE financial_status = "
+       "'paid'); 'order_status' (any, open, closed, cancelled) filters the order status on the server"},
+  };
+  info.make_source = [] { return shopify::MakeShopifySource(); };
   return info;
 }
 
-void RegisterShopifyConnector(Registries& registries) { registries.sources.Register(ShopifySourceInfo()); }
+void RegisterShopifyConnector(Registries& registries) {
+  registries.sources.Register(ShopifySourceInfo());
+}
 
 }  // namespace sqlflow::connectors
