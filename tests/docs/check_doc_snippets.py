@@ -15,6 +15,7 @@ The info string after `sql` may carry space-separated attributes:
   vars=VALUE      passed as --vars VALUE (no spaces)
   profile=NAME    passed as --profile NAME
   runs=N          run the pipeline N times (for incremental examples with a persistent profile)
+  env=K=V[,K=V]   environment variables for the commands (e.g. a placeholder token for a `norun` snippet)
 Other fenced blocks with a `file=PATH` attribute (```yaml file=profiles/dev.yml, ```csv file=data/x.csv,
 ```python file=python_udfs/m.py) are written into the project before the next snippets of the same
 document, so a document can show the files its pipelines read. A ```yaml block with file=profiles/<p>.yml
@@ -64,8 +65,8 @@ def blocks_of(doc):
     return out
 
 
-def run(sqlflow, project, args, timeout=120):
-    env = dict(os.environ, NO_COLOR="1")
+def run(sqlflow, project, args, timeout=120, extra_env=None):
+    env = dict(os.environ, NO_COLOR="1", **(extra_env or {}))
     p = subprocess.run([sqlflow, "--project-dir", str(project)] + args, capture_output=True, text=True,
                        timeout=timeout, env=env)
     return p.returncode, p.stdout + p.stderr
@@ -83,12 +84,13 @@ def new_project(sqlflow, base, doc_index):
 
 def check_pipeline(sqlflow, project, block, name):
     """Returns (ok, kind, detail)."""
+    extra_env = dict(kv.split("=", 1) for kv in block.opts["env"].split(",")) if "env" in block.opts else {}
     common = []
     if "vars" in block.opts:
         common += ["--vars", block.opts["vars"]]
     if "profile" in block.opts:
         common += ["--profile", block.opts["profile"]]
-    code, out = run(sqlflow, project, ["pipeline", "validate", name] + common)
+    code, out = run(sqlflow, project, ["pipeline", "validate", name] + common, extra_env=extra_env)
     if "error" in block.opts:
         want = block.opts["error"]
         ok = code == 2 and f"[{want}]" in out
@@ -99,7 +101,7 @@ def check_pipeline(sqlflow, project, block, name):
         return True, "validated", ""
     runs = int(block.opts.get("runs", "1"))
     for n in range(runs):
-        code, out = run(sqlflow, project, ["pipeline", "run", name] + common)
+        code, out = run(sqlflow, project, ["pipeline", "run", name] + common, extra_env=extra_env)
         if "run-error" in block.opts:
             want = block.opts["run-error"]
             ok = code == 1 and f"[{want}]" in out
