@@ -44,7 +44,10 @@ class Block:
         self.opts = dict(a.split("=", 1) for a in attrs if "=" in a)
 
     def where(self):
-        return f"{self.doc.relative_to(ROOT)}:{self.line}"
+        try:
+            return f"{self.doc.relative_to(ROOT)}:{self.line}"
+        except ValueError:  # a document outside the repository, given on the command line
+            return f"{self.doc}:{self.line}"
 
 
 def blocks_of(doc):
