@@ -140,6 +140,24 @@ TEST(ParserStatementTest, SourceTypeForm) {
   EXPECT_EQ(source.params->KeyOffset("missing"), source.params->offset);
 }
 
+// type_name = ident { "-" ident }: TYPE Google-Sheets is one type name; a hyphen must join two words.
+TEST(ParserStatementTest, HyphenatedTypeNames) {
+  std::string text = R"(SOURCE s TYPE Google-Sheets PARAMS {"spreadsheet_id": "x"})";
+  auto source = Get<SourceStmt>(text);
+  ASSERT_TRUE(source.type);
+  EXPECT_EQ(source.type->text, "Google-Sheets");
+  EXPECT_EQ(source.type->offset, text.find("Google"));
+  EXPECT_EQ(source.type->length, std::string("Google-Sheets").size());
+  auto exp = Get<ExportStmt>("EXPORT SELECT 1 TO 'out/x' TYPE My-Custom-Type OPTIONS {}");
+  ASSERT_TRUE(exp.type);
+  EXPECT_EQ(exp.type->text, "My-Custom-Type");
+  std::string dangling = "SOURCE s TYPE Google- PARAMS {}";
+  ExpectError(dangling, "SF106", "expected a type name after TYPE Google-, found 'PARAMS'", 1,
+              Col(dangling, "PARAMS"));
+  std::string spaced = "SOURCE s TYPE Google - Sheets PARAMS {}";
+  ExpectError(spaced, "SF106", "expected PARAMS {...} after TYPE Google, found '-'", 1, Col(spaced, "-"));
+}
+
 TEST(ParserStatementTest, SourceFromForm) {
   auto source = Get<SourceStmt>(R"(SOURCE "My Src" FROM "pg" OPTIONS {"table": "x", "a": [1, 2.5, null]})");
   EXPECT_EQ(source.name.text, "My Src");

@@ -204,6 +204,26 @@ class StatementParser {
     return std::get<JsonObject>(std::move(result));
   }
 
+  // type_name = ident { "-" ident } (TYPE Google-Sheets), written without spaces around the hyphens; the
+  // registry normalises '-' to '_'.
+  Name ExpectTypeName(const char* what) {
+    Token type = cursor_.Next();
+    if (type.kind != TokenKind::kWord) Expected(what, "TYPE", type);
+    Name name = MakeName(type);
+    size_t end = type.end;
+    while (cursor_.Peek().kind == TokenKind::kOther && cursor_.Peek().value == "-" &&
+           cursor_.Peek().begin == end) {
+      cursor_.Next();
+      Token part = cursor_.Next();
+      if (part.kind != TokenKind::kWord || part.begin != end + 1)
+        Expected("a type name", "TYPE " + name.text + "-", part);
+      name.text += "-" + part.value;
+      end = part.end;
+    }
+    name.length = end - name.offset;
+    return name;
+  }
+
   // ------------------------------------------------------------ SOURCE
 
   Statement ParseSource() {
@@ -213,10 +233,8 @@ class StatementParser {
     Token form = cursor_.Next();
     std::string previous;
     if (form.Is("TYPE")) {
-      Token type = cursor_.Next();
-      if (type.kind != TokenKind::kWord) Expected("a connector type", "TYPE", type);
-      source.type = MakeName(type);
-      previous = "TYPE " + type.value;
+      source.type = ExpectTypeName("a connector type");
+      previous = "TYPE " + source.type->text;
       const Token& next = cursor_.Peek();
       if (next.Is("OPTIONS") || next.Is("FROM")) cursor_.Fail("SF119", kSourceMessage, next);
       if (!next.Is("PARAMS")) Expected("PARAMS {...}", previous, next);
@@ -546,10 +564,8 @@ class StatementParser {
     std::string previous = "TO " + Written(destination);
     std::string what = "TYPE, OPTIONS or ';'";
     if (cursor_.Accept("TYPE")) {
-      Token type = cursor_.Next();
-      if (type.kind != TokenKind::kWord) Expected("an export type (CSV, PARQUET, JSON, ...)", "TYPE", type);
-      exp.type = MakeName(type);
-      previous = "TYPE " + type.value;
+      exp.type = ExpectTypeName("an export type (CSV, PARQUET, JSON, ...)");
+      previous = "TYPE " + exp.type->text;
       what = "OPTIONS or ';'";
     }
     if (cursor_.Accept("OPTIONS")) {

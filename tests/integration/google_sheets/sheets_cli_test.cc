@@ -89,6 +89,17 @@ TEST_F(SheetsCli, AliasTypeNameRunsAndPrintsNoSecret) {
   EXPECT_EQ(mock.Requests().size(), 3u + 500u);
 }
 
+// The spelling of CONNECTORS.md §6.9: a hyphenated, capitalised type name in the pipeline.
+TEST_F(SheetsCli, HyphenatedTypeNameRuns) {
+  SheetsMock mock(FixtureBook({{"type", "service_account"}}));
+  std::string pipeline = kPipeline;
+  pipeline.replace(pipeline.find("TYPE sheets"), std::string("TYPE sheets").size(), "TYPE Google-Sheets");
+  Project(mock, pipeline);
+  auto [code, output] = Shell(Cli("pipeline run p"));
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_EQ(Query("SELECT count(*) FROM people"), "5");
+}
+
 TEST_F(SheetsCli, F28_SigintDuringAStalledRead) {
   SheetsMock mock(FixtureBook({{"type", "service_account"}}));
   Project(mock, kPipeline);
