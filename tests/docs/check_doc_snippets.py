@@ -21,7 +21,10 @@ Other fenced blocks with a `file=PATH` attribute (```yaml file=profiles/dev.yml,
 document, so a document can show the files its pipelines read. A ```yaml block with file=profiles/<p>.yml
 is also checked with `sqlflow profiles validate <p>`. ```sqlflow blocks are refused: the one tag is `sql`.
 
-Exit status 0 when every checked snippet behaved as marked, 1 otherwise.
+Relative Markdown links of the same documents are checked too: the target file must exist and, for a link
+to a heading (`page.md#section`), the heading must exist (GitHub's anchor rule).
+
+Exit status 0 when every checked snippet behaved as marked and every link resolves, 1 otherwise.
 """
 import argparse
 import os
@@ -66,6 +69,45 @@ def blocks_of(doc):
         out.append(Block(doc, i + 1, lang, attrs, "\n".join(body) + "\n"))
         i = j + 1
     return out
+
+
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def slug(heading):
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to '-'."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def anchors_of(path):
+    out, in_fence = set(), False
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("#"):
+            out.add(slug(line.lstrip("#")))
+    return out
+
+
+def check_links(doc):
+    """Yields (line, problem) for relative links of `doc` that do not resolve."""
+    in_fence = False
+    for number, line in enumerate(doc.read_text(encoding="utf-8").split("\n"), 1):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        for target in LINK.findall(re.sub(r"`[^`]*`", "", line)):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            path_part, _, anchor = target.partition("#")
+            path = (doc.parent / path_part).resolve() if path_part else doc
+            if not path.exists():
+                yield number, f"link target {target} does not exist"
+            elif anchor and path.suffix == ".md" and anchor not in anchors_of(path):
+                yield number, f"link {target}: no heading with anchor #{anchor} in {path.name}"
 
 
 def run(sqlflow, project, args, timeout=120, extra_env=None):
@@ -127,6 +169,8 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory(prefix="sqlflow-docs-") as base:
         for index, doc in enumerate(docs):
+            for number, problem in check_links(doc):
+                failures.append((f"{Block(doc, number, '', [], '').where()}", problem))
             blocks = blocks_of(doc)
             if not any(b.lang in ("sql", "sqlflow") or "file" in b.opts for b in blocks):
                 continue
