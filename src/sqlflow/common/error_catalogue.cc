@@ -92,8 +92,9 @@ constexpr std::array kCatalogue = {
         "Write `EXPORT <table> TO …` or `EXPORT SELECT … TO …`."},
     ErrorCatalogueEntry{
         "SF118", "EXPORT requires TO <destination>: a quoted path or URI, or a connector name",
-        "The EXPORT has no `TO`, or the destination after it is missing or unquoted where a path "
-        "was meant.",
+        "The EXPORT has no `TO`, or what follows the last `TO` is neither a quoted path or URI nor a "
+        "connector name. (An unquoted path such as `TO output/x.csv` is read as the connector `output` "
+        "followed by unexpected text: SF106.)",
         "Add `TO \"output/x.csv\"` (paths and URIs are quoted), or `TO <connector>` for a profile "
         "connector."},
     ErrorCatalogueEntry{
