@@ -12,6 +12,7 @@ The info string after `sql` may carry space-separated attributes:
                   under pipelines/ is then validated by its name unless `fragment` is given too
   error=CODE      `pipeline validate` must fail (exit 2) and print CODE
   run-error=CODE  validate must pass and `pipeline run` must fail (exit 1) and print CODE
+  warning=CODE    validate must pass and print the warning CODE, or else `pipeline run` must (exit 0)
   vars=VALUE      passed as --vars VALUE (no spaces)
   profile=NAME    passed as --profile NAME
   runs=N          run the pipeline N times (for incremental examples with a persistent profile)
@@ -142,6 +143,12 @@ def check_pipeline(sqlflow, project, block, name):
         return ok, "error", f"expected validate to fail with {want} (exit 2), got exit {code}:\n{out}"
     if code != 0:
         return False, "validate", f"validate exit {code}:\n{out}"
+    if "warning" in block.opts:
+        want = f"[{block.opts['warning']}]"
+        if want not in out:
+            code, out = run(sqlflow, project, ["pipeline", "run", name] + common, extra_env=extra_env)
+        ok = code == 0 and want in out
+        return ok, "warning", f"expected warning {want} with exit 0, got exit {code}:\n{out}"
     if "norun" in block.flags:
         return True, "validated", ""
     runs = int(block.opts.get("runs", "1"))
@@ -165,7 +172,7 @@ def main():
     sqlflow = str(Path(args.sqlflow).resolve())
     docs = [Path(d).resolve() for d in args.docs] or [ROOT / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
 
-    counts = {"ran": 0, "validated": 0, "error": 0, "run-error": 0, "fragment": 0, "profile": 0}
+    counts = {"ran": 0, "validated": 0, "error": 0, "run-error": 0, "warning": 0, "fragment": 0, "profile": 0}
     failures = []
     with tempfile.TemporaryDirectory(prefix="sqlflow-docs-") as base:
         for index, doc in enumerate(docs):
@@ -223,9 +230,10 @@ def main():
 
     for where, detail in failures:
         print(f"FAIL {where}: {detail}")
-    checked = counts["ran"] + counts["validated"] + counts["error"] + counts["run-error"]
+    checked = counts["ran"] + counts["validated"] + counts["error"] + counts["run-error"] + counts["warning"]
     print(f"doc snippets: {counts['ran']} ran, {counts['validated']} validated only, "
-          f"{counts['error'] + counts['run-error']} failed as documented, {counts['profile']} profiles, "
+          f"{counts['error'] + counts['run-error']} failed as documented, {counts['warning']} warned as "
+          f"documented, {counts['profile']} profiles, "
           f"{counts['fragment']} fragments; {len(failures)} failed")
     if checked == 0:
         print("FAIL: no pipeline snippet was checked")

@@ -67,6 +67,15 @@ TEST(ErrorCatalogueTest, EveryCataloguedCodeIsUsedAndComplete) {
   }
 }
 
+TEST(ErrorCatalogueTest, EveryExampleBelongsToACataloguedCode) {
+  std::set<std::string_view> seen;
+  for (std::string_view code : ErrorExampleCodes()) {
+    EXPECT_NE(FindErrorCode(code), nullptr) << code;
+    EXPECT_TRUE(seen.insert(code).second) << code << " has two examples";
+  }
+  EXPECT_GT(seen.size(), 50u);
+}
+
 TEST(ErrorCatalogueTest, FindErrorCode) {
   ASSERT_NE(FindErrorCode("SF110"), nullptr);
   EXPECT_NE(FindErrorCode("SF110")->message.find("KEY"), std::string_view::npos);

@@ -552,6 +552,148 @@ constexpr std::array kCatalogue = {
         "Call it with PYTHON_FUNC and the module-relative name, or rename it."},
 };
 
+struct ErrorExample {
+  std::string_view code;
+  std::string_view check;  // "error", "run-error" or "warning": the info-string attribute of the snippet
+  std::string_view pipeline;
+};
+
+// One pipeline per code that triggers it, rendered into docs/reference/errors.md and checked there by the
+// docs test (tests/docs/check_doc_snippets.py): `error` must fail `pipeline validate`, `run-error` must fail
+// `pipeline run`, `warning` must print the warning. They run in a project made by `sqlflow init`.
+constexpr std::array kExamples = {
+    ErrorExample{"SF101", "error", "CREATE TABLE t AS SELECT 'abc AS x;"},
+    ErrorExample{"SF102", "error", "/* never closed\nSELECT 1;"},
+    ErrorExample{"SF103", "error", "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\";"},
+    ErrorExample{"SF104", "error", "CREATE TABLE t AS SELECT $$abc AS x;"},
+    ErrorExample{"SF105", "error", "CREATE TABLE a AS SELECT 1 AS x"},
+    ErrorExample{"SF106", "error", "LOAD orders FROM 'data/orders.csv';"},
+    ErrorExample{"SF107", "error", "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\",};"},
+    ErrorExample{"SF108", "error", "SOURCE s TYPE CSV PARAMS \"data/orders.csv\";"},
+    ErrorExample{
+        "SF109", "error",
+        "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s MODE INCREMENTAL;"},
+    ErrorExample{
+        "SF110", "error",
+        "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s MODE UPSERT;"},
+    ErrorExample{"SF111", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s MODE APPEND "
+                 "KEY (order_id);"},
+    ErrorExample{"SF112", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s;\nCREATE "
+                 "TABLE t MODE INCREMENTAL AS SELECT * FROM orders;"},
+    ErrorExample{"SF113", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s;\nCREATE "
+                 "TABLE t MODE APPEND LOOKBACK 1 DAY AS SELECT * FROM orders;"},
+    ErrorExample{"SF114", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s;\nCREATE "
+                 "TABLE t MODE INCREMENTAL BY order_date LOOKBACK 1 FORTNIGHT AS SELECT * FROM orders;"},
+    ErrorExample{"SF115", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s;\nCREATE OR "
+                 "REPLACE TABLE t MODE APPEND AS SELECT * FROM orders;"},
+    ErrorExample{"SF116", "error", "CREATE TABLE t MODE APPEND AS 1;"},
+    ErrorExample{"SF117", "error", "EXPORT a b TO \"output/x.csv\";"},
+    ErrorExample{"SF118", "error", "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a;"},
+    ErrorExample{"SF119", "error", "SOURCE s FROM \"landing\" PARAMS {\"path\": \"data/orders.csv\"};"},
+    ErrorExample{"SF120", "error", "END IF;"},
+    ErrorExample{"SF121", "error", "SELEC 1;"},
+    ErrorExample{"SF122", "error", "BEGIN;"},
+    ErrorExample{"SF123", "error", "INCLUDE \"missing.sf\";"},
+    ErrorExample{"SF124", "error", "SET threads TO 4;"},
+    ErrorExample{"SF125", "error", "SOURCE s TYPE CSV PARAMS {\"path\": \"a.csv\", \"path\": \"b.csv\"};"},
+    ErrorExample{"SF201", "error", "CREATE TABLE t AS SELECT '${country}' AS country;"},
+    ErrorExample{"SF202", "error", "CREATE TABLE t AS SELECT ${1x} AS a;"},
+    ErrorExample{"SF203", "error", "CREATE TABLE t AS SELECT '${region|us east}' AS a;"},
+    ErrorExample{"SF204", "error", "CREATE TABLE t AS SELECT ${region AS a;"},
+    ErrorExample{"SF206", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s;\nCREATE "
+                 "TABLE t AS SELECT * FROM orders WHERE order_date >= @start_date;"},
+    ErrorExample{"SF207", "error", "SET v = '1; SELECT 2';\nCREATE TABLE t AS SELECT ${v} AS x;"},
+    ErrorExample{"SF211", "error", "IF ${env} = 'prod' THEN\n  SELECT 1;\nEND IF;"},
+    ErrorExample{"SF212", "error", "IF (true THEN\n  SELECT 1;\nEND IF;"},
+    ErrorExample{"SF213", "error", "IF ${flag|maybe} THEN\n  SELECT 1;\nEND IF;"},
+    ErrorExample{"SF214", "error", "IF true < false THEN\n  SELECT 1;\nEND IF;"},
+    ErrorExample{"SF215", "error", "IF ${env} <> 'prod' THEN\n  SELECT 1;\nEND IF;"},
+    ErrorExample{"W201", "warning",
+                 "CREATE TABLE a AS SELECT '${region|eu}' AS r;\nCREATE TABLE b AS SELECT '${region}' AS r, "
+                 "'${region|us}' AS s;"},
+    ErrorExample{"SF301", "error", "LOAD orders FROM orders_src;"},
+    ErrorExample{"SF302", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nSOURCE s TYPE CSV PARAMS "
+                 "{\"path\": \"data/customers.csv\"};"},
+    ErrorExample{"SF303", "error", "CREATE TABLE t AS SELECT 1 AS x;\nCREATE TABLE t AS SELECT 2 AS x;"},
+    ErrorExample{"SF304", "error",
+                 "CREATE TABLE a AS SELECT * FROM later_table;\nCREATE TABLE later_table AS SELECT 1 AS x;"},
+    ErrorExample{
+        "SF305", "error",
+        "CREATE TABLE table_a AS SELECT * FROM table_b;\nCREATE TABLE table_b AS SELECT * FROM table_a;"},
+    ErrorExample{"SF306", "error",
+                 "CREATE TABLE sales_raw AS SELECT 1 AS x;\nCREATE TABLE t AS SELECT * FROM sales_raw_typo;"},
+    ErrorExample{"SF307", "error",
+                 "SOURCE customers TYPE CSV PARAMS {\"path\": \"data/customers.csv\"};\nCREATE TABLE c AS "
+                 "SELECT * FROM customers;"},
+    ErrorExample{"SF308", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD sqlflow_state FROM s;"},
+    ErrorExample{"SF309", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\"};\nLOAD orders FROM s MODE UPSERT "
+                 "KEY (order_id, order_id);"},
+    ErrorExample{"W301", "warning", "CREATE TABLE t AS SELECT * FROM created_elsewhere;"},
+    ErrorExample{"W302", "warning",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"sync_mode\": \"incremental\", "
+                 "\"cursor_field\": \"order_date\"};\nLOAD orders FROM s;"},
+    ErrorExample{"W303", "warning",
+                 "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.csv\";\nEXPORT SELECT x + 1 AS x "
+                 "FROM a TO \"output/a.csv\";"},
+    ErrorExample{"SF401", "error", "SOURCE s TYPE CVS PARAMS {\"path\": \"data/orders.csv\"};"},
+    ErrorExample{"SF402", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"delimeter\": \";\"};"},
+    ErrorExample{"SF403", "error", "SOURCE s TYPE CSV PARAMS {};"},
+    ErrorExample{"SF404", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"has_header\": \"maybe\"};"},
+    ErrorExample{"SF405", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"sync_mode\": \"cdc\"};"},
+    ErrorExample{"SF406", "error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"sync_mode\": \"incremental\"};"},
+    ErrorExample{"SF407", "error",
+                 "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO warehouse OPTIONS {\"table\": \"a\"};"},
+    ErrorExample{
+        "SF408", "error",
+        "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.csv\" OPTIONS {\"delimeter\": \";\"};"},
+    ErrorExample{"SF409", "error", "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.xyz\";"},
+    ErrorExample{"SF411", "error",
+                 "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/dir/\" TYPE CSV OPTIONS {\"mode\": "
+                 "\"upsert\", \"keys\": [\"x\"]};"},
+    ErrorExample{"W401", "warning",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"cursor_field\": "
+                 "\"order_date\"};\nLOAD orders FROM s;"},
+    ErrorExample{
+        "W402", "warning",
+        "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.parquet\" OPTIONS {\"header\": true};"},
+    ErrorExample{"W403", "warning",
+                 "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.csv\" TYPE PARQUET;"},
+    ErrorExample{
+        "SF602", "run-error",
+        "CREATE TABLE t AS SELECT 1 AS a;\nCREATE TABLE t MODE APPEND AS SELECT 2 AS a, 'new' AS b;"},
+    ErrorExample{"SF603", "run-error",
+                 "CREATE TABLE t AS SELECT 1 AS a;\nCREATE TABLE t MODE APPEND AS SELECT 'x' AS a;"},
+    ErrorExample{"SF604", "run-error", "CREATE TABLE t MODE UPSERT KEY (id) AS SELECT 1 AS x;"},
+    ErrorExample{
+        "SF605", "run-error",
+        "CREATE TABLE t MODE UPSERT KEY (id) AS\n  SELECT * FROM (VALUES (1, 'a'), (1, 'b')) AS v(id, x);"},
+    ErrorExample{"SF606", "run-error",
+                 "CREATE TABLE t MODE UPSERT KEY (id) AS\n  SELECT * FROM (VALUES (NULL, 'a'), (1, 'b')) AS "
+                 "v(id, x);"},
+    ErrorExample{"SF608", "run-error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/orders.csv\", \"sync_mode\": \"incremental\", "
+                 "\"cursor_field\": \"changed_at\"};\nLOAD orders FROM s MODE APPEND;"},
+    ErrorExample{"SF610", "run-error",
+                 "SOURCE s TYPE CSV PARAMS {\"path\": \"data/missing.csv\"};\nLOAD orders FROM s;"},
+    ErrorExample{"SF613", "run-error", "CREATE TABLE t AS SELECT nope_column FROM (SELECT 1 AS x);"},
+    ErrorExample{"W602", "warning", "CREATE TABLE t MODE INCREMENTAL BY day AS SELECT 1 AS x;"},
+    ErrorExample{"SF701", "error", "CREATE TABLE t AS SELECT PYTHON_FUNC('nope.f', 1) AS x;"},
+    ErrorExample{"SF703", "error", "CREATE TABLE t AS SELECT PYTHON_FUNC(nope, 1) AS x;"},
+};
+
 struct Group {
   char digit;  // the hundreds digit of the code
   std::string_view title;
@@ -590,6 +732,11 @@ std::string Anchor(std::string_view code) {
   return out;
 }
 
+const ErrorExample* FindExample(std::string_view code) {
+  auto it = std::find_if(kExamples.begin(), kExamples.end(), [&](const auto& e) { return e.code == code; });
+  return it == kExamples.end() ? nullptr : &*it;
+}
+
 }  // namespace
 
 std::span<const ErrorCatalogueEntry> ErrorCatalogue() {
@@ -599,6 +746,12 @@ std::span<const ErrorCatalogueEntry> ErrorCatalogue() {
 const ErrorCatalogueEntry* FindErrorCode(std::string_view code) {
   auto it = std::find_if(kCatalogue.begin(), kCatalogue.end(), [&](const auto& e) { return e.code == code; });
   return it == kCatalogue.end() ? nullptr : &*it;
+}
+
+std::vector<std::string_view> ErrorExampleCodes() {
+  std::vector<std::string_view> codes;
+  for (const auto& example : kExamples) codes.push_back(example.code);
+  return codes;
 }
 
 std::string ErrorCatalogueMarkdown() {
@@ -619,7 +772,9 @@ std::string ErrorCatalogueMarkdown() {
       "```\n\n"
       "The caret marks the offending token; hints and notes follow; the last line counts the errors and "
       "warnings. Diagnostics without a place start with `sqlflow: error:`. In the messages below, "
-      "placeholders are written `<...>`. "
+      "placeholders are written `<...>`. The example pipelines are checked by the docs test: each produces "
+      "its "
+      "code in a project made by `sqlflow init`. "
       "[Troubleshooting](../guides/troubleshooting.md) groups the common problems by symptom.\n\n";
   for (const Group& group : kGroups) {
     const bool has_warnings = std::any_of(kCatalogue.begin(), kCatalogue.end(), [&](const auto& e) {
@@ -640,6 +795,9 @@ std::string ErrorCatalogueMarkdown() {
       out += "`" + std::string(e.message) + "`\n\n";
       out += "- **Cause:** " + std::string(e.cause) + "\n";
       out += "- **Fix:** " + std::string(e.fix) + "\n\n";
+      if (const ErrorExample* example = FindExample(e.code))
+        out += "```sql " + std::string(example->check) + "=" + std::string(e.code) + "\n" +
+               std::string(example->pipeline) + "\n```\n\n";
     }
   }
   out.pop_back();  // one final newline

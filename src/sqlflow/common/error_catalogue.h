@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sqlflow {
 
@@ -21,6 +22,9 @@ std::span<const ErrorCatalogueEntry> ErrorCatalogue();
 
 // nullptr when `code` is not in the catalogue.
 const ErrorCatalogueEntry* FindErrorCode(std::string_view code);
+
+// The codes that have an example pipeline in the reference (each checked by the docs test).
+std::vector<std::string_view> ErrorExampleCodes();
 
 // The text of docs/reference/errors.md.
 std::string ErrorCatalogueMarkdown();
