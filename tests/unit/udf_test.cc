@@ -283,7 +283,7 @@ CREATE TABLE d AS SELECT * FROM PYTHON_FUNC('t.flag_large', s, limit => 3);
   EXPECT_NE(r.output.find("pipelines/p.sf:4:38: error: PYTHON_FUNC expects a quoted UDF name"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("pipelines/p.sf:5:1: error: 'src' is a SOURCE, not a table [SF307]"),
+  EXPECT_NE(r.output.find("pipelines/p.sf:5:61: error: 'src' is a SOURCE, not a table [SF307]"),
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("pipelines/p.sf:6:64: error: table UDF 't.flag_large' expects a table name"),

@@ -235,6 +235,7 @@ class Compiler {
   std::unique_ptr<variables::VariableScope> scope_;
   std::vector<variables::PipelineReference> all_references_;
   std::vector<std::pair<std::string, SourcePos>> all_sets_;
+  std::map<std::string, SourcePos> all_creates_;  // CREATE / LOAD targets of every branch, first position
   std::vector<ActiveStatement> active_;
   std::vector<const ActiveStatement*> step_statements_;
   bool condition_failed_ = false;
@@ -328,6 +329,8 @@ void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
         all_references_.push_back(
             {ref.name, ref.default_value, raw->file->Pos(ref.begin, ref.end - ref.begin)});
       std::string_view text = raw->text();
+      if (std::string created = CreatedTableKey(text); !created.empty())
+        all_creates_.emplace(created, raw->file->Pos(raw->begin));
       if (parser::FirstWord(text) == "SET") {
         std::vector<std::string> words;
         std::string rest = Trim(text.substr(3));
@@ -899,8 +902,14 @@ StepSyntax Compiler::SyntaxOf(const ActiveStatement& active) const {
 
 void Compiler::CrossStatementAnalysis() {
   std::vector<StepSyntax> syntax;
-  for (const ActiveStatement* active : step_statements_) syntax.push_back(SyntaxOf(*active));
-  CrossStatementInput input{&syntax, &sql_creates_, &request_.existing_tables};
+  for (size_t i = 0; i < step_statements_.size(); ++i) {
+    const ActiveStatement& active = *step_statements_[i];
+    syntax.push_back(SyntaxOf(active));
+    for (const auto& table : plan_.steps[i].reads)
+      if (auto at = FindTableReference(active.text.text, table, QueryOffset(active.statement)))
+        syntax.back().read_pos[table] = active.text.Pos(at->first, at->second - at->first);
+  }
+  CrossStatementInput input{&syntax, &sql_creates_, &request_.existing_tables, &all_creates_};
   ApplyCrossStatementRules(plan_, input, diagnostics_);
 }
 

@@ -28,9 +28,12 @@ class CrossStatementRules {
     for (size_t i = 0; i < n_; ++i)
       if (steps_[i].kind == "source") all_sources_.emplace(ToLower(*steps_[i].target), i);
     for (size_t i = 0; i < n_; ++i) {
-      if (steps_[i].kind == "source") CheckSource(i);
-      else if (steps_[i].kind == "load") CheckLoad(i);
-      else if (steps_[i].kind == "transform") CheckTransform(i);
+      if (steps_[i].kind == "source")
+        CheckSource(i);
+      else if (steps_[i].kind == "load")
+        CheckLoad(i);
+      else if (steps_[i].kind == "transform")
+        CheckTransform(i);
       for (const auto& table : Creates(i)) {
         creators_[table].push_back(i);
         if (steps_[i].kind == "transform" || steps_[i].kind == "sql") created_by_create_[table] = true;
@@ -94,22 +97,25 @@ class CrossStatementRules {
     detail.source_step = it->second.step_index;
     const auto& src = std::get<SourceDetail>(steps_[it->second.step_index].detail);
     if (it->second.lookback && detail.mode != WriteMode::kUpsert)
-      diagnostics_.Error("SF406",
-                         "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table.Display(),
-                         step.pos);
+      diagnostics_.Error(
+          "SF406",
+          "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table.Display(),
+          step.pos);
     if (src.sync_mode == "incremental" && detail.mode == WriteMode::kReplace)
       diagnostics_
-          .Warning("W302", "LOAD MODE REPLACE from incremental source '" + detail.source + "': on later runs '" +
-                               detail.table.Display() + "' is replaced by only the new rows",
+          .Warning("W302",
+                   "LOAD MODE REPLACE from incremental source '" + detail.source + "': on later runs '" +
+                       detail.table.Display() + "' is replaced by only the new rows",
                    step.pos)
           .hints.push_back("use MODE APPEND or MODE UPSERT KEY (...)");
   }
 
   void ReportDuplicateTable(size_t i, const std::string& display, const std::string& table) {
     diagnostics_
-        .Error("SF303", "Duplicate table definition: '" + display + "' is created at line " +
-                            std::to_string(steps_[i].pos.line) + " but was already created at line " +
-                            std::to_string(steps_[creators_[table].back()].pos.line),
+        .Error("SF303",
+               "Duplicate table definition: '" + display + "' is created at line " +
+                   std::to_string(steps_[i].pos.line) + " but was already created at line " +
+                   std::to_string(steps_[creators_[table].back()].pos.line),
                Syntax(i).table_pos)
         .hints.push_back("use CREATE OR REPLACE TABLE to replace it, or MODE APPEND / UPSERT to add to it");
   }
@@ -142,8 +148,10 @@ class CrossStatementRules {
       std::vector<size_t> later;
       if (it != creators_.end()) {
         for (size_t c : it->second) {
-          if (c < i) earlier = c;
-          else if (c > i) later.push_back(c);
+          if (c < i)
+            earlier = c;
+          else if (c > i)
+            later.push_back(c);
         }
       }
       if (earlier) {
@@ -163,19 +171,27 @@ class CrossStatementRules {
   void ReportUnknownTable(size_t i, const std::string& table) {
     if (existing_.count(table) || table == "sqlflow_state") return;
     if (table.find('"') != std::string::npos) return;  // a dotted name that may be a file (TableKey)
-    const Step& step = steps_[i];
+    // The caret goes under the table's name in the query when it can be found there.
+    const auto& read_pos = Syntax(i).read_pos;
+    const SourcePos pos = read_pos.count(table) ? read_pos.at(table) : steps_[i].pos;
     if (sources_.count(table)) {
-      diagnostics_.Error("SF307", "'" + table + "' is a SOURCE, not a table", step.pos)
+      diagnostics_.Error("SF307", "'" + table + "' is a SOURCE, not a table", pos)
           .hints.push_back("load it first: LOAD " + table + " FROM " + table + ";");
       return;
     }
     if (auto typo = SimilarName(table)) {
-      diagnostics_.Error("SF306", "table '" + table + "' is not defined; did you mean '" + *typo + "'?", step.pos);
+      diagnostics_.Error("SF306", "table '" + table + "' is not defined; did you mean '" + *typo + "'?", pos);
       return;
     }
-    diagnostics_.Warning("W301", "table '" + table + "' is not created by this pipeline; it must already exist "
-                                 "in the database",
-                         step.pos);
+    Diagnostic& warning = diagnostics_.Warning(
+        "W301",
+        "table '" + table + "' is not created by this pipeline; it must already exist in the database", pos);
+    if (input_.all_creates && input_.all_creates->count(table)) {
+      const SourcePos& created = input_.all_creates->at(table);
+      warning.notes.push_back("it is only created at line " + std::to_string(created.line) +
+                              (created.file == pos.file ? "" : " of " + created.file) +
+                              ", in a branch that is not taken");
+    }
   }
 
   // A known table or source within edit distance 2, or one that differs by a `_suffix` / `prefix_`.
@@ -214,9 +230,10 @@ class CrossStatementRules {
       stack.push_back(v);
       for (size_t w : edges_[v]) {
         if (w == v) continue;
-        if (state[w] == 0) dfs(w);
-        else if (state[w] == 1) ReportCycle(std::vector<size_t>(std::find(stack.begin(), stack.end(), w), stack.end()),
-                                            reported);
+        if (state[w] == 0)
+          dfs(w);
+        else if (state[w] == 1)
+          ReportCycle(std::vector<size_t>(std::find(stack.begin(), stack.end(), w), stack.end()), reported);
       }
       stack.pop_back();
       state[v] = 2;
@@ -242,8 +259,9 @@ class CrossStatementRules {
       if (in_cycle_.count(i)) continue;
       for (const auto& [table, creator] : forward_[i]) {
         if (in_cycle_.count(creator)) continue;
-        diagnostics_.Error("SF304", "table '" + table + "' is used at line " + std::to_string(steps_[i].pos.line) +
-                                        " before it is created at line " + std::to_string(steps_[creator].pos.line),
+        diagnostics_.Error("SF304",
+                           "table '" + table + "' is used at line " + std::to_string(steps_[i].pos.line) +
+                               " before it is created at line " + std::to_string(steps_[creator].pos.line),
                            steps_[i].pos);
         break;
       }
@@ -259,8 +277,9 @@ class CrossStatementRules {
       if (list.size() < 2) continue;
       std::vector<std::string> lines;
       for (size_t i : list) lines.push_back(std::to_string(steps_[i].pos.line));
-      diagnostics_.Warning("W303", "'" + dest + "' is written by more than one EXPORT (lines " + Join(lines, ", ") +
-                                       "); the last one wins",
+      diagnostics_.Warning("W303",
+                           "'" + dest + "' is written by more than one EXPORT (lines " + Join(lines, ", ") +
+                               "); the last one wins",
                            steps_[list.back()].pos);
     }
   }
@@ -271,7 +290,8 @@ class CrossStatementRules {
     Step& step = steps_[i];
     auto latest_writer = [&](const std::string& table) -> std::optional<size_t> {
       for (size_t k = i; k-- > 0;)
-        if (std::find(steps_[k].writes.begin(), steps_[k].writes.end(), table) != steps_[k].writes.end()) return k;
+        if (std::find(steps_[k].writes.begin(), steps_[k].writes.end(), table) != steps_[k].writes.end())
+          return k;
       return std::nullopt;
     };
     std::set<size_t> deps;
@@ -301,10 +321,10 @@ class CrossStatementRules {
   const size_t n_;
   std::map<std::string, SourceInfo> sources_;  // lower-cased source name -> first definition
   std::vector<std::string> source_names_;
-  std::map<std::string, size_t> all_sources_;             // every SOURCE, for "defined later" notes
-  std::map<std::string, std::vector<size_t>> creators_;   // table -> steps that create it, in order
-  std::map<std::string, bool> created_by_create_;         // table -> created by a CREATE TABLE (DSL or SQL)
-  std::set<std::string> existing_;                        // tables of the persistent database
+  std::map<std::string, size_t> all_sources_;            // every SOURCE, for "defined later" notes
+  std::map<std::string, std::vector<size_t>> creators_;  // table -> steps that create it, in order
+  std::map<std::string, bool> created_by_create_;        // table -> created by a CREATE TABLE (DSL or SQL)
+  std::set<std::string> existing_;                       // tables of the persistent database
   std::vector<std::set<size_t>> edges_;
   std::vector<std::vector<std::pair<std::string, size_t>>> forward_;  // (table, later creator)
   std::set<size_t> in_cycle_;

@@ -18,12 +18,17 @@ struct StepSyntax {
   SourcePos name_pos;   // SOURCE: its name; LOAD: the source it reads
   SourcePos table_pos;  // LOAD / CREATE: the target table
   bool or_replace = false;
+  std::map<std::string, SourcePos> read_pos;  // tables the step reads -> where the name is written
 };
 
 struct CrossStatementInput {
   const std::vector<StepSyntax>* syntax = nullptr;
-  const std::map<size_t, std::vector<std::string>>* sql_creates = nullptr;  // step -> tables a SQL step creates
+  const std::map<size_t, std::vector<std::string>>* sql_creates =
+      nullptr;  // step -> tables a SQL step creates
   const std::vector<std::pair<std::string, std::string>>* existing_tables = nullptr;  // persistent database
+  // Every table a CREATE or LOAD of the file creates, active path or not -> where (first one): a table that
+  // is only created in a branch not taken gets that note on W301.
+  const std::map<std::string, SourcePos>* all_creates = nullptr;
 };
 
 // Applies every rule to `plan` (sets LoadDetail::source_step, Step::depends_on, self-reads of APPEND /

@@ -1,5 +1,7 @@
 #include "sqlflow/planner/sql_analysis.h"
 
+#include <regex>
+
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -343,6 +345,44 @@ TableUse SqlAnalyzer::AnalyzeStatement(const std::string& sql) {
   if (first == "ALTER") return statement.Alter();
   if (first == "COPY") return statement.Copy();
   return TableUse{};
+}
+
+std::optional<std::pair<size_t, size_t>> FindTableReference(std::string_view sql, const std::string& key,
+                                                            size_t from) {
+  if (key.empty() || key.find('"') != std::string::npos) return std::nullopt;
+  const std::string name = key.substr(key.rfind('.') == std::string::npos ? 0 : key.rfind('.') + 1);
+  std::optional<std::pair<size_t, size_t>> found;
+  sqltext::ForEachCodeRun(sql, [&](size_t begin, size_t end) {
+    if (found || end <= from) return;
+    begin = std::max(begin, from);
+    const std::string lower = ToLower(sql.substr(begin, end - begin));
+    for (size_t at = lower.find(name); at != std::string::npos; at = lower.find(name, at + 1)) {
+      const size_t abs = begin + at;
+      const bool starts = abs == 0 || !sqltext::IsIdentChar(sql[abs - 1]);
+      const bool ends = abs + name.size() >= sql.size() || !sqltext::IsIdentChar(sql[abs + name.size()]);
+      if (starts && ends) {
+        found = std::make_pair(abs, abs + name.size());
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+std::string CreatedTableKey(std::string_view statement) {
+  static const std::regex create(
+      R"(CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:TEMP|TEMPORARY)\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?)"
+      R"(([A-Za-z_][A-Za-z0-9_$]*)(?:\.([A-Za-z_][A-Za-z0-9_$]*))?\b)",
+      std::regex::icase | std::regex::optimize);
+  static const std::regex load(R"(LOAD\s+([A-Za-z_][A-Za-z0-9_$]*)(?:\.([A-Za-z_][A-Za-z0-9_$]*))?\b)",
+                               std::regex::icase | std::regex::optimize);
+  sqltext::RegionScanner scanner(statement, sqltext::RegionScanner::VarRefs::kAtomic, nullptr);
+  const std::string head(statement.substr(scanner.SkipTrivia(0), 300));
+  std::smatch match;
+  if (!std::regex_search(head, match, create, std::regex_constants::match_continuous) &&
+      !std::regex_search(head, match, load, std::regex_constants::match_continuous))
+    return "";
+  return match[2].matched ? TableKey(match[1].str(), match[2].str()) : TableKey("", match[1].str());
 }
 
 std::vector<std::string> FindTimeMacros(const std::string& sql) {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sqlflow::engine {
@@ -19,10 +21,10 @@ class PreparedStatement;
 namespace sqlflow::planner {
 
 struct TableUse {
-  std::vector<std::string> reads;    // lower-cased, "schema.table" unless schema is main
-  std::vector<std::string> writes;   // created or modified
-  std::vector<std::string> creates;  // created by this statement (subset of writes)
-  bool analyzed = true;              // false when the statement could not be analysed
+  std::vector<std::string> reads;          // lower-cased, "schema.table" unless schema is main
+  std::vector<std::string> writes;         // created or modified
+  std::vector<std::string> creates;        // created by this statement (subset of writes)
+  bool analyzed = true;                    // false when the statement could not be analysed
   std::optional<std::string> parse_error;  // DuckDB's parser message when the text does not parse
   std::optional<size_t> error_position;    // byte offset of the parse error in the text, when known
 };
@@ -54,10 +56,21 @@ class SqlAnalyzer {
 // that are never checked (catalog-qualified, information_schema, pg_catalog, paths).
 std::string TableKey(const std::string& schema, const std::string& name);
 
+// Where a table read by `sql` is written: the byte range [first, second) of the first reference to the table
+// whose key (TableKey) is `key`, outside strings and comments, starting at `from`: its last name part, as a
+// whole word, case-insensitively. nullopt when it is not found as a plain word (e.g. a quoted name).
+std::optional<std::pair<size_t, size_t>> FindTableReference(std::string_view sql, const std::string& key,
+                                                            size_t from = 0);
+
+// The key (TableKey) of the table a `CREATE [OR REPLACE] [TEMP] TABLE|VIEW [IF NOT EXISTS] name ...` or
+// `LOAD name ...` statement creates, from its text; empty for other statements.
+std::string CreatedTableKey(std::string_view statement);
+
 // Time macros (§9.6.1) found in `sql` outside strings and comments, as whole words, case-insensitively.
 std::vector<std::string> FindTimeMacros(const std::string& sql);
 // Replaces the macros with the given SQL literals.
-std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_date, const std::string& end_date,
-                              const std::string& start_dt, const std::string& end_dt);
+std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_date,
+                              const std::string& end_date, const std::string& start_dt,
+                              const std::string& end_dt);
 
 }  // namespace sqlflow::planner
