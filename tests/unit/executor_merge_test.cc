@@ -53,8 +53,8 @@ TEST_F(MergeTest, AppendKeepsExistingRows) {
 
 TEST_F(MergeTest, UpsertUpdatesMatchesInsertsTheRestAndCounts) {
   MergeStaging(conn_, Staging(target_, "(1, 'ann'), (2, 'bob')"), target_, WriteMode::kReplace, {}, "src");
-  auto [inserted, updated] =
-      MergeStaging(conn_, Staging(target_, "(2, 'bobby'), (3, 'cy')"), target_, WriteMode::kUpsert, {"id"}, "src");
+  auto [inserted, updated] = MergeStaging(conn_, Staging(target_, "(2, 'bobby'), (3, 'cy')"), target_,
+                                          WriteMode::kUpsert, {"id"}, "src");
   EXPECT_EQ(inserted, 1);
   EXPECT_EQ(updated, 1);
   EXPECT_EQ(Rows(target_.Sql()), "1,ann;2,bobby;3,cy;");
@@ -70,6 +70,10 @@ TEST_F(MergeTest, UpsertWithDuplicateKeysIsSF605AndRollbackKeepsTheTarget) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "SF605");
     EXPECT_EQ(e.kind(), ErrorKind::kDataError);
+    EXPECT_NE(std::string(e.what()).find("e.g. (id=1)"), std::string::npos) << e.what();
+    EXPECT_EQ(e.hint(),
+              "return one row per key (e.g. QUALIFY row_number() OVER (PARTITION BY \"id\" ORDER BY <newest "
+              "first>) = 1 in the query or a transform before it), or use MODE REPLACE");
   }
   conn_.Execute("ROLLBACK");
   EXPECT_EQ(Rows(target_.Sql()), "1,ann;");
@@ -89,7 +93,8 @@ TEST_F(MergeTest, DottedIdentifierIsOneTableAndSchemaQualifiedNameUsesTheSchema)
   const TableRef dotted{"", "", "a.b"};
   MergeStaging(conn_, Staging(dotted, "(1, 'ann')"), dotted, WriteMode::kReplace, {}, "src");
   EXPECT_EQ(Rows("\"a.b\""), "1,ann;");
-  EXPECT_FALSE(conn_.QueryValue("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'a'").value() != "0");
+  EXPECT_FALSE(conn_.QueryValue("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'a'").value() !=
+               "0");
 
   conn_.Execute("CREATE SCHEMA analytics");
   const TableRef qualified{"", "analytics", "orders"};

@@ -158,6 +158,21 @@ TEST(ParserStatementTest, HyphenatedTypeNames) {
   ExpectError(spaced, "SF106", "expected PARAMS {...} after TYPE Google, found '-'", 1, Col(spaced, "-"));
 }
 
+// First guesses of a newcomer get the fix as a hint (issue 15).
+TEST(ParserStatementTest, FirstGuessesGetAFixHint) {
+  std::string path = "LOAD sales FROM 'data/sales.parquet'";
+  ExpectError(
+      path, "SF106", "expected a source name after FROM, found ''data/sales.parquet''", 1, Col(path, "'data"),
+      "declare a SOURCE for the file first, then load it by name: SOURCE sales_src TYPE PARQUET PARAMS "
+      "{\"path\": \"data/sales.parquet\"}; LOAD sales FROM sales_src;");
+  std::string on = "LOAD sales FROM s MODE UPSERT ON order_id";
+  ExpectError(on, "SF110", "UPSERT mode requires KEY (column, ...)", 1, Col(on, "UPSERT"),
+              "write KEY, not ON: MODE UPSERT KEY (order_id)");
+  std::string unquoted = "EXPORT SELECT 1 AS x TO output/x.csv";
+  ExpectError(unquoted, "SF106", "expected TYPE, OPTIONS or ';' after TO output, found '/'", 1,
+              Col(unquoted, "/"), "quote the path: TO 'output/x.csv'");
+}
+
 TEST(ParserStatementTest, SourceFromForm) {
   auto source = Get<SourceStmt>(R"(SOURCE "My Src" FROM "pg" OPTIONS {"table": "x", "a": [1, 2.5, null]})");
   EXPECT_EQ(source.name.text, "My Src");

@@ -13,19 +13,23 @@ TableRef StagingFor(const TableRef& target, int step_index) {
 std::optional<std::vector<Column>> DescribeTable(engine::Connection& conn, const TableRef& table) {
   std::string schema = table.schema.empty() ? "main" : table.schema;
   auto stmt = conn.Prepare(
-      "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = coalesce($3, current_database()) "
+      "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = coalesce($3, "
+      "current_database()) "
       "AND lower(schema_name) = lower($1) AND lower(table_name) = lower($2) ORDER BY column_index");
   stmt.BindString(1, schema);
   stmt.BindString(2, table.name);
-  if (table.catalog.empty()) stmt.BindNull(3);
-  else stmt.BindString(3, table.catalog);
+  if (table.catalog.empty())
+    stmt.BindNull(3);
+  else
+    stmt.BindString(3, table.catalog);
   auto result = stmt.Execute();
   if (result.row_count() == 0) {
     // A table with no columns does not exist in DuckDB; check for views too.
     return std::nullopt;
   }
   std::vector<Column> columns;
-  for (uint64_t r = 0; r < result.row_count(); ++r) columns.push_back({result.GetString(0, r), result.GetString(1, r)});
+  for (uint64_t r = 0; r < result.row_count(); ++r)
+    columns.push_back({result.GetString(0, r), result.GetString(1, r)});
   return columns;
 }
 
@@ -102,7 +106,8 @@ void CheckCompatible(engine::Connection& conn, const TableRef& staging, const st
                 std::string(missing.size() == 1 ? "source column " : "source columns ") + list +
                     (missing.size() == 1 ? " does not exist" : " do not exist") + " in target table '" +
                     target.Display() + "'",
-                "SF602", "add the column to the target table, select only existing columns, or use MODE REPLACE");
+                "SF602",
+                "add the column to the target table, select only existing columns, or use MODE REPLACE");
   }
   for (const auto& c : batch) {
     const Column* t = FindColumn(existing, c.name);
@@ -112,14 +117,15 @@ void CheckCompatible(engine::Connection& conn, const TableRef& staging, const st
     if (c.type == "VARCHAR") {
       bad_filter = col + " IS NOT NULL AND TRY_CAST(" + col + " AS " + t->type + ") IS NULL";
     } else {
-      bad_filter = col + " IS NOT NULL AND (TRY_CAST(" + col + " AS " + t->type + ") IS NULL OR CAST(TRY_CAST(" + col +
-                   " AS " + t->type + ") AS " + c.type + ") IS DISTINCT FROM " + col + ")";
+      bad_filter = col + " IS NOT NULL AND (TRY_CAST(" + col + " AS " + t->type +
+                   ") IS NULL OR CAST(TRY_CAST(" + col + " AS " + t->type + ") AS " + c.type +
+                   ") IS DISTINCT FROM " + col + ")";
     }
     int64_t bad = 0;
     std::string example;
     try {
-      auto result = conn.Query("SELECT count(*), CAST(any_value(" + col + ") AS VARCHAR) FROM " + staging.Sql() +
-                               " WHERE " + bad_filter);
+      auto result = conn.Query("SELECT count(*), CAST(any_value(" + col + ") AS VARCHAR) FROM " +
+                               staging.Sql() + " WHERE " + bad_filter);
       bad = std::stoll(result.GetString(0, 0));
       example = result.GetString(1, 0);
     } catch (const Error&) {
@@ -152,8 +158,9 @@ std::string NamesOf(const std::vector<Column>& columns) {
 
 }  // namespace
 
-std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging, const TableRef& target,
-                                         WriteMode mode, const std::vector<std::string>& keys,
+std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging,
+                                         const TableRef& target, WriteMode mode,
+                                         const std::vector<std::string>& keys,
                                          const std::string& batch_name) {
   auto batch = DescribeTable(conn, staging);
   if (!batch) throw Error(ErrorKind::kInternal, "staging table " + staging.Display() + " is missing");
@@ -165,8 +172,8 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
     for (const auto& k : keys) {
       if (!FindColumn(*batch, k))
         throw Error(ErrorKind::kDataError,
-                    "UPSERT key column '" + k + "' not found in source '" + batch_name + "' (columns: " +
-                        NamesOf(*batch) + ")",
+                    "UPSERT key column '" + k + "' not found in source '" + batch_name +
+                        "' (columns: " + NamesOf(*batch) + ")",
                     "SF604");
     }
     if (existing) {
@@ -194,10 +201,13 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
       std::string example;
       for (size_t i = 0; i < keys.size(); ++i)
         example += (i ? ", " : "") + keys[i] + "=" + dups.GetString(i + 1, 0);
-      throw Error(ErrorKind::kDataError,
-                  "UPSERT into '" + target.Display() + "': " + dups.GetString(0, 0) +
-                      " key value(s) occur more than once in the incoming rows, e.g. (" + example + ")",
-                  "SF605");
+      throw Error(
+          ErrorKind::kDataError,
+          "UPSERT into '" + target.Display() + "': " + dups.GetString(0, 0) +
+              " key value(s) occur more than once in the incoming rows, e.g. (" + example + ")",
+          "SF605",
+          "return one row per key (e.g. QUALIFY row_number() OVER (PARTITION BY " + key_list +
+              " ORDER BY <newest first>) = 1 in the query or a transform before it), or use MODE REPLACE");
     }
   } else if (mode == WriteMode::kAppend && existing) {
     CheckCompatible(conn, staging, *batch, target, *existing);
@@ -213,9 +223,10 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
   if (mode == WriteMode::kUpsert) {
     std::string condition;
     for (size_t i = 0; i < keys.size(); ++i)
-      condition += (i ? " AND " : "") + std::string("t.") + QuoteIdent(keys[i]) + " = s." + QuoteIdent(keys[i]);
-    auto deleted = conn.Query("DELETE FROM " + target.Sql() + " AS t USING " + staging.Sql() + " AS s WHERE " +
-                              condition);
+      condition +=
+          (i ? " AND " : "") + std::string("t.") + QuoteIdent(keys[i]) + " = s." + QuoteIdent(keys[i]);
+    auto deleted = conn.Query("DELETE FROM " + target.Sql() + " AS t USING " + staging.Sql() +
+                              " AS s WHERE " + condition);
     updated = static_cast<int64_t>(deleted.rows_changed());
   }
   auto result = conn.Query("INSERT INTO " + target.Sql() + " BY NAME SELECT * FROM " + staging.Sql());
@@ -226,14 +237,17 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
 
 void EnsureStateTable(engine::Connection& conn) {
   conn.Execute(
-      "CREATE TABLE IF NOT EXISTS sqlflow_state (pipeline VARCHAR NOT NULL, kind VARCHAR NOT NULL, source VARCHAR "
-      "NOT NULL, target VARCHAR NOT NULL, cursor_column VARCHAR NOT NULL, cursor_type VARCHAR NOT NULL, watermark "
+      "CREATE TABLE IF NOT EXISTS sqlflow_state (pipeline VARCHAR NOT NULL, kind VARCHAR NOT NULL, source "
+      "VARCHAR "
+      "NOT NULL, target VARCHAR NOT NULL, cursor_column VARCHAR NOT NULL, cursor_type VARCHAR NOT NULL, "
+      "watermark "
       "VARCHAR, rows_loaded BIGINT NOT NULL, run_id VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
 }
 
 std::optional<Watermark> ReadWatermark(engine::Connection& conn, const StateKey& key) {
   auto stmt = conn.Prepare(
-      "SELECT watermark, cursor_type FROM sqlflow_state WHERE pipeline = $1 AND kind = $2 AND source = $3 AND "
+      "SELECT watermark, cursor_type FROM sqlflow_state WHERE pipeline = $1 AND kind = $2 AND source = $3 "
+      "AND "
       "target = $4 AND cursor_column = $5 AND watermark IS NOT NULL LIMIT 1");
   stmt.BindString(1, key.pipeline);
   stmt.BindString(2, key.kind);
@@ -255,7 +269,8 @@ void WriteWatermark(engine::Connection& conn, const StateKey& key, const Waterma
   del.BindString(4, key.cursor);
   del.Execute();
   auto ins = conn.Prepare(
-      "INSERT INTO sqlflow_state VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST(now() AT TIME ZONE 'UTC' AS "
+      "INSERT INTO sqlflow_state VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST(now() AT TIME ZONE 'UTC' "
+      "AS "
       "TIMESTAMP))");
   ins.BindString(1, key.pipeline);
   ins.BindString(2, key.kind);

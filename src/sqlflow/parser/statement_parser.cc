@@ -299,7 +299,15 @@ class StatementParser {
       if (!cursor_.Peek().Is("KEY")) {
         std::string message = "UPSERT mode requires KEY (column, ...)";
         if (upper == "MERGE") message += "; MODE MERGE is a synonym of UPSERT";
-        cursor_.Fail("SF110", message, word, {"add KEY (<column>, ...) after MODE " + upper});
+        std::vector<std::string> hints = {"add KEY (<column>, ...) after MODE " + upper};
+        // `MODE UPSERT ON id` (the SQL MERGE habit): name the fix with the user's own column.
+        if (cursor_.Peek().Is("ON")) {
+          cursor_.Next();
+          const Token& column = cursor_.Peek();
+          const std::string written = column.IsName() ? column.value : "<column>";
+          hints = {"write KEY, not ON: MODE " + upper + " KEY (" + written + ")"};
+        }
+        cursor_.Fail("SF110", message, word, std::move(hints));
       }
       clause.key = ParseKey();
     }
@@ -360,6 +368,19 @@ class StatementParser {
       Expected("FROM <source>", "LOAD " + Written(load.table), from, {hint});
     }
     cursor_.Next();
+    if (const Token& next = cursor_.Peek(); next.kind == TokenKind::kSingleQuoted) {
+      // `LOAD t FROM 'data/t.csv'`: a LOAD reads a declared SOURCE, never a path.
+      const std::string lower = ToLower(next.value);
+      const std::string type =
+          EndsWith(lower, ".parquet")                                                           ? "PARQUET"
+          : EndsWith(lower, ".json") || EndsWith(lower, ".ndjson") || EndsWith(lower, ".jsonl") ? "JSON"
+                                                                                                : "CSV";
+      const std::string& table = load.table.name.text;
+      Expected(
+          "a source name", "FROM", next,
+          {"declare a SOURCE for the file first, then load it by name: SOURCE " + table + "_src TYPE " +
+           type + " PARAMS {\"path\": \"" + next.value + "\"}; LOAD " + table + " FROM " + table + "_src;"});
+    }
     load.source = ExpectName("a source name", "FROM");
     std::string previous = "FROM " + Written(load.source.offset, load.source.offset + load.source.length);
     ModeClause clause;
@@ -563,6 +584,17 @@ class StatementParser {
     exp.destination_length = destination.end - destination.begin;
     std::string previous = "TO " + Written(destination);
     std::string what = "TYPE, OPTIONS or ';'";
+    if (exp.destination_is_connector) {
+      // `TO output/x.csv`: an unquoted path. A word is a connector name; a path must be quoted.
+      const Token& next = cursor_.Peek();
+      if ((next.kind == TokenKind::kOther && next.value == "/") || next.IsPunct('.')) {
+        const std::string text(cursor_.text());
+        size_t end = destination.end;
+        while (end < text.size() && !sqltext::IsSpace(text[end]) && text[end] != ';') ++end;
+        Expected(what, previous, next,
+                 {"quote the path: TO '" + text.substr(destination.begin, end - destination.begin) + "'"});
+      }
+    }
     if (cursor_.Accept("TYPE")) {
       exp.type = ExpectTypeName("an export type (CSV, PARQUET, JSON, ...)");
       previous = "TYPE " + exp.type->text;
