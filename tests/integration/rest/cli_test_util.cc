@@ -56,7 +56,7 @@ void CliProject::Profile(const std::string& connectors_yaml) const {
   WriteFile(
       dir_ + "/profiles/dev.yml",
       "engines:\n  duckdb:\n    mode: persistent\n    path: target/warehouse.duckdb\n    temp_directory: " +
-          dir_ + "/tmp\nconnectors:\n" + connectors_yaml);
+          dir_ + "/tmp\n" + (connectors_yaml.empty() ? "" : "connectors:\n" + connectors_yaml));
 }
 
 void CliProject::Pipeline(const std::string& name, const std::string& text) const {
@@ -84,8 +84,8 @@ size_t CliProject::TempLeftovers() const {
   return leftovers;
 }
 
-Interrupted CliProject::InterruptRun(const std::string& pipeline, std::chrono::milliseconds after,
-                                     std::chrono::seconds limit) const {
+Interrupted CliProject::InterruptRun(const std::string& pipeline, const std::function<bool()>& ready,
+                                     std::chrono::milliseconds settle, std::chrono::seconds limit) const {
   const pid_t pid = fork();
   if (pid == 0) {
     for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
@@ -94,7 +94,8 @@ Interrupted CliProject::InterruptRun(const std::string& pipeline, std::chrono::m
     _exit(127);
   }
   Interrupted result;
-  std::this_thread::sleep_for(after);
+  for (int i = 0; i < 200 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  std::this_thread::sleep_for(settle);
   kill(pid, SIGINT);
   const auto signalled = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - signalled < limit) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -38,9 +39,9 @@ class CliProject {
   CliProject& operator=(const CliProject&) = delete;
 
   const std::string& dir() const { return dir_; }
-  // profiles/dev.yml: DuckDB persistent at target/warehouse.duckdb (temp_directory tmp/) and
+  // profiles/dev.yml: DuckDB persistent at target/warehouse.duckdb (temp_directory tmp/) and, unless empty,
   // `connectors_yaml` (the text after "connectors:\n", indented by the caller).
-  void Profile(const std::string& connectors_yaml) const;
+  void Profile(const std::string& connectors_yaml = "") const;
   void Pipeline(const std::string& name, const std::string& text) const;
   // An environment variable of every run (secrets stay out of the project files).
   void SetEnv(const std::string& name, const std::string& value) { env_[name] = value; }
@@ -52,8 +53,11 @@ class CliProject {
   std::string Query(const std::string& sql) const;
   // Files and folders left under tmp/.
   size_t TempLeftovers() const;
-  // Starts `sqlflow pipeline run <pipeline>`, sends SIGINT after `after`, waits up to `limit` for the exit.
-  Interrupted InterruptRun(const std::string& pipeline, std::chrono::milliseconds after,
+  // Starts `sqlflow pipeline run <pipeline>`, waits until `ready()` holds (polled every 25 ms, at most 5 s;
+  // e.g. "the stalled request has arrived") and `settle` more, sends SIGINT and waits up to `limit` for the
+  // exit.
+  Interrupted InterruptRun(const std::string& pipeline, const std::function<bool()>& ready,
+                           std::chrono::milliseconds settle = std::chrono::milliseconds(200),
                            std::chrono::seconds limit = std::chrono::seconds(5)) const;
 
  private:

@@ -126,8 +126,9 @@ TEST_F(RestCli, HttpsWithCaFile) {
   EXPECT_NE(out.warnings[0].find("verify_ssl: false"), std::string::npos);
 }
 
-// F28: SIGINT 0.5 s into a LOAD whose API stalls: exit 130 within a second, target and watermark unchanged,
-// no temp files left. Needs the executor to cancel the run's CancelToken on SIGINT and pass it to reads.
+// F28: SIGINT once the stalled request for page 2 has arrived: exit 130 within a second, target and watermark
+// unchanged, no temp files left. Needs the executor to cancel the run's CancelToken on SIGINT and pass it to
+// reads.
 TEST_F(RestCli, F28_SigintDuringAStalledRead) {
   RestMock mock(Json{{"records", 100}, {"auth", {{"type", "bearer"}, {"token", "tok-s3cr3t-777"}}}});
   Project(mock.Url("/api/pages"), std::string("SOURCE items FROM \"api\" OPTIONS {") + kPages +
@@ -143,7 +144,12 @@ LOAD items_log FROM items MODE APPEND;
               {"times", -1},
               {"kind", "delay"},
               {"delay_ms", 20000}});
-  const Interrupted run = project_.InterruptRun("p", std::chrono::milliseconds(500));
+  mock.server().log().Clear();
+  const Interrupted run = project_.InterruptRun("p", [&] {
+    for (const auto& r : mock.Requests("/api/pages"))
+      if (r.Param("page") == "2") return true;
+    return false;
+  });
   ASSERT_TRUE(run.exited) << "sqlflow still running 5 s after SIGINT";
   EXPECT_LT(run.seconds, 1.0);
   EXPECT_EQ(run.ExitCode(), 130) << "status " << run.status;

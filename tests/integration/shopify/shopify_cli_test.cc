@@ -137,7 +137,7 @@ LOAD orders_log FROM shop_orders MODE APPEND;
               {"times", -1},
               {"kind", "delay"},
               {"delay_ms", 20000}});
-  const Interrupted run = project_.InterruptRun("p", std::chrono::milliseconds(800));
+  const Interrupted run = project_.InterruptRun("p", [&] { return mock.Requests(kOrders).size() >= 2; });
   ASSERT_TRUE(run.exited) << "sqlflow still running 5 s after SIGINT";
   EXPECT_LT(run.seconds, 1.0);
   EXPECT_EQ(run.ExitCode(), 130) << "status " << run.status;
