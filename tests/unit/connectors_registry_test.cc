@@ -360,6 +360,66 @@ TEST(ConnectorsRegistryTest, ConnectorSpecificRules) {
       }));
 }
 
+// The generic fixed-objects hook (CONNECTORS.md §1.5): an unknown object is SF406 with did-you-mean and the
+// list, keyed by the object parameter; a known one goes to the connector's own check; types without a fixed
+// list accept anything.
+TEST(ConnectorsRegistryTest, FixedObjectsCheck) {
+  ConnectorTypeInfo type;
+  type.name = "demo_api";
+  std::vector<std::string> checked;
+  type.fixed_objects = FixedObjects{
+      "resource",
+      {"invoices", "invoice_lines", "payments"},
+      [&](const std::string& object, const Json& canonical, std::vector<ParamIssue>& issues) {
+        checked.push_back(object);
+        if (canonical.contains("cursor_field"))
+          issues.push_back({Severity::kWarning, "SF406", "engine filter for " + object, "cursor_field", {}});
+      }};
+  auto unknown = CheckFixedObject(type, "invoicse", Json::object());
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].severity, Severity::kError);
+  EXPECT_EQ(unknown[0].code, "SF406");
+  EXPECT_EQ(unknown[0].key, "resource");
+  EXPECT_EQ(unknown[0].message,
+            "DEMO_API connector: unknown object 'invoicse' (did you mean 'invoices'?); objects: invoices, "
+            "invoice_lines, payments");
+  EXPECT_TRUE(checked.empty());  // the connector's check only sees known objects
+  EXPECT_EQ(CheckFixedObject(type, "zzz", Json::object())[0].message,
+            "DEMO_API connector: unknown object 'zzz'; objects: invoices, invoice_lines, payments");
+  auto known = CheckFixedObject(type, "payments", Json{{"cursor_field", "x"}});
+  ASSERT_EQ(known.size(), 1u);
+  EXPECT_EQ(known[0].severity, Severity::kWarning);
+  EXPECT_EQ(checked, std::vector<std::string>{"payments"});
+  EXPECT_TRUE(CheckFixedObject(SourceType("postgres"), "anything", Json::object()).empty());
+
+  // ValidateSourceParams applies it to the object parameter (shopify: 'object' and its aliases).
+  auto shopify = ValidateSourceParams(SourceType("shopify"),
+                                      {{"shop", "mystore"}, {"access_token", "t"}, {"resource", "prodcts"}});
+  ASSERT_EQ(shopify.issues.size(), 1u);
+  EXPECT_EQ(shopify.issues[0].key, "object");
+  EXPECT_NE(shopify.issues[0].message.find("unknown object 'prodcts' (did you mean 'products'?)"),
+            std::string::npos);
+  // The cursor field warning of §3.9 comes only for a field the object cannot push down.
+  auto other = ValidateSourceParams(SourceType("shopify"), {{"shop", "mystore"},
+                                                            {"access_token", "t"},
+                                                            {"object", "customers"},
+                                                            {"sync_mode", "incremental"},
+                                                            {"cursor_field", "email"}});
+  ASSERT_EQ(other.issues.size(), 1u);
+  EXPECT_EQ(other.issues[0].severity, Severity::kWarning);
+  EXPECT_EQ(other.issues[0].key, "cursor_field");
+  EXPECT_EQ(
+      other.issues[0].message,
+      "SHOPIFY connector: cursor_field 'email' of object 'customers' has no server filter; every record is "
+      "read and the engine filters them (server filters: updated_at, created_at, id)");
+  auto pushed = ValidateSourceParams(SourceType("shopify"), {{"shop", "mystore"},
+                                                             {"access_token", "t"},
+                                                             {"object", "order_line_items"},
+                                                             {"sync_mode", "incremental"},
+                                                             {"cursor_field", "order_updated_at"}});
+  EXPECT_TRUE(pushed.issues.empty()) << Lines(pushed).front();
+}
+
 TEST(ConnectorsRegistryTest, ExportOptionsUnknownOtherFormatAndModes) {
   auto csv = ValidateExportOptions(DestinationType("csv"), "csv", {{"hedaer", true}}, false);
   EXPECT_EQ(Lines(csv), std::vector<std::string>{"SF408 CSV export: unknown option 'hedaer'"});

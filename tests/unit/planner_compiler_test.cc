@@ -176,6 +176,68 @@ TEST_F(CompilerTest, IncrementalWarningsAndLookbackRule) {
   EXPECT_TRUE(Compile(lookback + "LOAD t FROM s MODE UPSERT KEY (id);\n")) << All();
 }
 
+// A source with a fixed object list and no object parameter reads the object named by each LOAD's table: an
+// unknown one is SF406 at the table name (LANGUAGE.md §1.5, CONNECTORS.md §6.7), checked per LOAD.
+TEST_F(CompilerTest, LoadNamesTheObjectOfAFixedObjectSource) {
+  const std::string shop =
+      "SOURCE shop_src TYPE SHOPIFY PARAMS {\"shop\": \"mystore\", \"access_token\": \"t\"};\n";
+  EXPECT_FALSE(Compile(shop + "LOAD orders FROM shop_src;\nLOAD ordrs FROM shop_src;\n"));
+  ASSERT_EQ(diagnostics_.ErrorCount(), 1) << All();
+  const Diagnostic* d = Find("SF406");
+  ASSERT_NE(d, nullptr) << All();
+  EXPECT_EQ(d->severity, Severity::kError);
+  EXPECT_EQ(
+      d->message.rfind("SHOPIFY connector: unknown object 'ordrs' (did you mean 'orders'?); objects: orders, "
+                       "order_line_items, order_fulfillments, order_refunds, customers, products",
+                       0),
+      0u)
+      << d->message;
+  EXPECT_EQ(d->pos.line, 3);
+  EXPECT_EQ(d->pos.column, 6);
+  ASSERT_EQ(d->hints.size(), 1u);
+  EXPECT_EQ(
+      d->hints[0],
+      "SOURCE 'shop_src' sets no 'object', so the object is the LOAD's table name; or set \"object\" in its "
+      "OPTIONS");
+  // A schema-qualified target: the object is the table name.
+  EXPECT_TRUE(Compile(shop + "LOAD raw.customers FROM shop_src;\n")) << All();
+  // With an object parameter the LOAD's name is free, and the parameter itself is checked at its key.
+  const std::string fixed =
+      "SOURCE shop_src TYPE SHOPIFY PARAMS {\"shop\": \"mystore\", \"access_token\": \"t\", \"object\": "
+      "\"orders\"};\n";
+  EXPECT_TRUE(Compile(fixed + "LOAD anything FROM shop_src;\n")) << All();
+  EXPECT_FALSE(
+      Compile("SOURCE s TYPE SHOPIFY PARAMS {\"shop\": \"mystore\", \"access_token\": \"t\", "
+              "\"object\": \"ordrs\"};\nLOAD orders FROM s;\n"));
+  d = Find("SF406");
+  ASSERT_NE(d, nullptr) << All();
+  EXPECT_EQ(diagnostics_.ErrorCount(), 1) << All();
+  EXPECT_EQ(d->pos.line, 1);
+  EXPECT_EQ(d->pos.column, 71);
+  // Sources whose objects are open-ended (tables) are not checked at compile time.
+  EXPECT_TRUE(Compile("SOURCE m TYPE IN_MEMORY PARAMS {};\nLOAD no_such_table FROM m;\n")) << All();
+}
+
+// A cursor field the LOAD-named object cannot push down is a warning at the LOAD (CONNECTORS.md §3.9).
+TEST_F(CompilerTest, CursorFieldWithoutServerFilterWarnsAtTheLoad) {
+  const std::string shop =
+      "SOURCE shop_src TYPE SHOPIFY PARAMS {\"shop\": \"mystore\", \"access_token\": \"t\", "
+      "\"sync_mode\": \"incremental\", \"cursor_field\": \"processed_at\"};\n";
+  ASSERT_TRUE(Compile(shop + "LOAD tender_transactions FROM shop_src MODE APPEND;\n")) << All();
+  EXPECT_EQ(Find("SF406"), nullptr) << All();
+  ASSERT_TRUE(Compile(shop + "LOAD orders FROM shop_src MODE APPEND;\n")) << All();
+  const Diagnostic* d = Find("SF406");
+  ASSERT_NE(d, nullptr) << All();
+  EXPECT_EQ(d->severity, Severity::kWarning);
+  EXPECT_EQ(
+      d->message,
+      "SHOPIFY connector: cursor_field 'processed_at' of object 'orders' has no server filter; every record "
+      "is read and the engine filters them (server filters: updated_at, created_at, id)");
+  EXPECT_EQ(d->pos.line, 2);
+  EXPECT_EQ(d->pos.column, 6);
+  EXPECT_TRUE(d->hints.empty());
+}
+
 TEST_F(CompilerTest, SameDestinationTwiceWarns) {
   ASSERT_TRUE(Compile("EXPORT SELECT 1 AS a TO \"output/x.csv\";\nEXPORT SELECT 2 AS a TO \"output/x.csv\";\n"));
   const Diagnostic* d = Find("W303");

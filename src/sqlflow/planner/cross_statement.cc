@@ -6,6 +6,7 @@
 #include <set>
 
 #include "sqlflow/common/text.h"
+#include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/planner/sql_analysis.h"
 
 namespace sqlflow::planner {
@@ -101,6 +102,7 @@ class CrossStatementRules {
           "SF406",
           "lookback_window re-reads rows; use MODE UPSERT KEY (...) on LOAD " + detail.table.Display(),
           step.pos);
+    CheckLoadObject(i, src);
     if (src.sync_mode == "incremental" && detail.mode == WriteMode::kReplace)
       diagnostics_
           .Warning("W302",
@@ -108,6 +110,27 @@ class CrossStatementRules {
                        detail.table.Display() + "' is replaced by only the new rows",
                    step.pos)
           .hints.push_back("use MODE APPEND or MODE UPSERT KEY (...)");
+  }
+
+  // A source with a fixed object list and no object parameter reads the object named by the LOAD's table
+  // (CONNECTORS.md §1.5): an unknown one is SF406 at the table name, before any request is made.
+  void CheckLoadObject(size_t i, const SourceDetail& src) {
+    const auto* info = connectors::BuiltinRegistries().sources.Find(src.connector_type);
+    if (!info || !info->fixed_objects || src.resolved.Has(info->fixed_objects->param)) return;
+    const auto& detail = std::get<LoadDetail>(steps_[i].detail);
+    const std::string& param = info->fixed_objects->param;
+    for (auto& issue : connectors::CheckFixedObject(*info, detail.table.name, src.resolved.values)) {
+      Diagnostic d;
+      d.severity = issue.severity;
+      d.code = issue.code;
+      d.message = std::move(issue.message);
+      d.pos = Syntax(i).table_pos;
+      d.hints = std::move(issue.hints);
+      if (issue.key == param)
+        d.hints.push_back("SOURCE '" + src.name + "' sets no '" + param + "', so the " + param +
+                          " is the LOAD's table name; or set \"" + param + "\" in its OPTIONS");
+      diagnostics_.Add(std::move(d));
+    }
   }
 
   void ReportDuplicateTable(size_t i, const std::string& display, const std::string& table) {

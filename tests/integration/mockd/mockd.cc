@@ -8,6 +8,11 @@
 
 namespace sqlflow::mockd {
 
+namespace {
+// Index of the request the current worker thread is serving (-1 = none).
+thread_local int64_t t_request_index = -1;
+}  // namespace
+
 std::string LoggedRequest::Param(const std::string& name) const {
   auto it = params.find(name);
   return it == params.end() ? "" : it->second;
@@ -25,16 +30,27 @@ Json LoggedRequest::ToJson() const {
   json["headers"] = headers;
   json["body"] = body;
   if (!fault.empty()) json["fault"] = fault;
+  if (status != 0) json["status"] = status;
   return json;
 }
 
 void RequestLog::Add(LoggedRequest request) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!stream_file_.empty()) {
-    std::ofstream out(stream_file_, std::ios::app);
-    out << request.ToJson().dump() << "\n";
-  }
   requests_.push_back(std::move(request));
+}
+
+void RequestLog::Answered(int64_t index, int status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Recent requests are at the end (Clear() may have dropped older ones).
+  for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
+    if (it->index != index) continue;
+    it->status = status;
+    if (!stream_file_.empty()) {
+      std::ofstream out(stream_file_, std::ios::app);
+      out << it->ToJson().dump() << "\n";
+    }
+    return;
+  }
 }
 
 std::vector<LoggedRequest> RequestLog::All() const {
@@ -96,7 +112,7 @@ bool Fault::Matches(const LoggedRequest& request) const {
   for (const auto& [k, v] : query) {
     bool found = false;
     auto range = request.params.equal_range(k);
-    for (auto it = range.first; it != range.second; ++it) found = found || it->second == v;
+    for (auto it = range.first; it != range.second; ++it) found = found || v == "*" || it->second == v;
     if (!found) return false;
   }
   return true;
@@ -113,6 +129,12 @@ MockServer::MockServer(ServerOptions options) : options_(std::move(options)) {
   server_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     return Prerouting(request, response) ? httplib::Server::HandlerResponse::Handled
                                          : httplib::Server::HandlerResponse::Unhandled;
+  });
+  // cpp-httplib calls the logger on the worker thread that ran the pre-routing handler, after writing the
+  // answer; the thread-local index ties the two together.
+  server_->set_logger([this](const httplib::Request&, const httplib::Response& response) {
+    if (t_request_index >= 0) log_.Answered(t_request_index, response.status);
+    t_request_index = -1;
   });
 }
 
@@ -211,6 +233,7 @@ bool MockServer::Prerouting(const httplib::Request& request, httplib::Response& 
   }
   std::optional<Fault> fault = TakeFault(logged);
   if (fault) logged.fault = fault->name;
+  t_request_index = logged.index;
   log_.Add(logged);
   if (!fault) return false;
 

@@ -4,7 +4,8 @@
 // their routes to it. The same code runs in-process in gtest and behind the `sqlflow-mockd` command.
 //
 // Every request is logged on arrival (method, path, raw query, decoded parameters, headers, body, arrival
-// time) before routing, so tests assert counts, parameters and spacing even for requests a fault answered.
+// time) before routing, so tests assert counts, parameters and spacing even for requests a fault answered;
+// the status of the answer is added once it was written (a 429 of an emulated rate limit shows there).
 // The log keeps secrets (Authorization headers, tokens) on purpose: tests assert what was sent where. It is a
 // test artefact and never part of product output.
 #pragma once
@@ -42,6 +43,7 @@ struct LoggedRequest {
   std::map<std::string, std::string> headers;      // lower-case names (the last value of repeated ones)
   std::string body;
   std::string fault;  // name of the fault that answered it ("" = the API did)
+  int status = 0;     // HTTP status of the answer, set once it was written (0 = not answered yet)
 
   std::string Param(const std::string& name) const;   // first value or ""
   std::string Header(const std::string& name) const;  // lower-case name; "" when absent
@@ -57,7 +59,10 @@ class RequestLog {
   std::vector<LoggedRequest> ForPath(const std::string& path) const;
   size_t size() const;
   void Clear();
-  // One JSON object per line; appended to `file` as requests arrive when set.
+  // Records the status of request `index` once its answer was written, and then streams it.
+  void Answered(int64_t index, int status);
+  // One JSON object per line, appended to `file` when a request has been answered (so with its status; `t`
+  // stays the arrival time).
   void StreamTo(const std::string& file);
 
  private:
@@ -77,7 +82,8 @@ struct Fault {
   std::string name;
   std::string method;                        // "" = any
   std::string path;                          // exact path, or a prefix when it ends with '*'
-  std::map<std::string, std::string> query;  // every listed parameter must have this (decoded) value
+  std::map<std::string, std::string>
+      query;  // every listed parameter must have this (decoded) value; "*": any
   int times = 1;
   std::string kind = "status";
   int status = 503;

@@ -165,16 +165,22 @@ int64_t ShopifyApi::OrderId(int64_t index) {
   return 4500000000 + index;
 }
 
+int64_t ShopifyApi::LatestOrderUpdate() const {
+  int64_t latest = kBase;
+  for (int64_t i = 0; i < orders_; ++i) latest = std::max(latest, MetaOf("orders", i).updated);
+  return latest;
+}
+
 void ShopifyApi::GrowOrders(int64_t count) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (count <= 0) return;
+  grown_[orders_] = LatestOrderUpdate() + 600;
   orders_ += count;
 }
 
 void ShopifyApi::TouchOrders(const std::vector<int64_t>& ids, std::optional<int64_t> updated_at) {
   std::lock_guard<std::mutex> lock(mutex_);
-  int64_t latest = 0;
-  for (int64_t i = 0; i < orders_; ++i) latest = std::max(latest, MetaOf("orders", i).updated);
-  const int64_t when = updated_at.value_or(latest + 3600);
+  const int64_t when = updated_at.value_or(LatestOrderUpdate() + 3600);
   for (int64_t id : ids) {
     const int64_t index = id - OrderId(0);
     auto& slot = touched_[index];
@@ -228,6 +234,11 @@ ShopifyApi::Meta ShopifyApi::MetaOf(const std::string& resource, int64_t i) cons
   if (resource == "orders" || resource == "tender_transactions") {
     m.id = resource == "orders" ? OrderId(i) : 9500000000 + i;
     m.created = kBase + i * 600;
+    auto batch = grown_.upper_bound(i);  // the GrowOrders batch of index i, if any
+    if (batch != grown_.begin()) {
+      --batch;
+      m.created = batch->second + (i - batch->first) * 600;
+    }
     m.updated = m.created + (i % 5) * 3600;
     m.processed = m.created + 60;
     m.status = i % 10 == 9 ? "cancelled" : i % 3 == 0 ? "closed" : "open";
@@ -544,6 +555,29 @@ void ShopifyApi::Install(MockServer& server) {
              timed([this](const httplib::Request& request, httplib::Response& response) {
                List(request.matches[1], request.matches[2], request, response);
              }));
+  InstallControl(server);
+}
+
+// Control routes for CLI use (examples, benchmarks): change the shop's data between runs.
+void ShopifyApi::InstallControl(MockServer& server) {
+  server.Post("/_control/grow", [this](const httplib::Request& request, httplib::Response& response) {
+    GrowOrders(std::atoll(request.get_param_value("count").c_str()));
+    Answer(response, 200, Json{{"orders", orders()}});
+  });
+  server.Post("/_control/touch", [this](const httplib::Request& request, httplib::Response& response) {
+    std::vector<int64_t> ids;
+    const std::string list = request.get_param_value("ids");
+    size_t pos = 0;
+    while (pos < list.size()) {
+      const size_t comma = std::min(list.find(',', pos), list.size());
+      if (comma > pos) ids.push_back(std::atoll(list.substr(pos, comma - pos).c_str()));
+      pos = comma + 1;
+    }
+    std::optional<int64_t> when;
+    if (request.has_param("updated_at")) when = std::atoll(request.get_param_value("updated_at").c_str());
+    TouchOrders(ids, when);
+    Answer(response, 200, Json{{"touched", ids.size()}});
+  });
 }
 
 }  // namespace sqlflow::mockd

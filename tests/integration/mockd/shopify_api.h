@@ -24,7 +24,12 @@
 // unknown resource 404.
 //
 // Data are generated from the index of each record (no memory per record), all timestamps in 2024 with the
-// shop's offset -05:00; Touch() moves records' updated_at past all others and Grow() adds orders.
+// shop's offset -05:00; TouchOrders() moves orders' updated_at past all others and GrowOrders() adds orders
+// created (and updated) after every change so far, as new orders on a real shop are.
+//
+// Control routes for CLI use (examples, benchmarks), not part of the Admin API:
+//   POST /_control/grow?count=N                  adds N orders
+//   POST /_control/touch?ids=a,b[&updated_at=E]  touches these orders (E: epoch seconds)
 #pragma once
 
 #include <map>
@@ -44,7 +49,8 @@ class ShopifyApi : public Plugin {
   std::string Name() const override { return "shopify"; }
   void Install(MockServer& server) override;
 
-  // Adds `count` orders after the last one.
+  // Adds `count` orders after the last one, created 10 minutes apart starting 10 minutes after the latest
+  // updated_at of any order, so that an incremental read by updated_at sees every one of them.
   void GrowOrders(int64_t count);
   // Moves the updated_at of these orders to `updated_at` (epoch seconds; default: one hour after the latest
   // updated_at of any order) and bumps their note (" v<n>").
@@ -63,6 +69,7 @@ class ShopifyApi : public Plugin {
   struct Meta;
 
  private:
+  void InstallControl(MockServer& server);
   void List(const std::string& version, const std::string& resource, const httplib::Request& request,
             httplib::Response& response);
   bool Admit(const httplib::Request& request, httplib::Response& response, const std::string& version);
@@ -89,6 +96,8 @@ class ShopifyApi : public Plugin {
   double bucket_time_ = 0;
   double serve_seconds_ = 0;
   std::map<int64_t, std::pair<int64_t, int>> touched_;  // order index -> (updated_at, version)
+  std::map<int64_t, int64_t> grown_;                    // first index of a GrowOrders batch -> its created_at
+  int64_t LatestOrderUpdate() const;
 };
 
 }  // namespace sqlflow::mockd

@@ -75,6 +75,20 @@ struct Capabilities {
   std::string auth;  // none, password, ...
 };
 
+// The fixed set of objects of a multiple-object source (shopify). The object a read uses is the source's
+// `param` value or, when the source does not set it, the LOAD's table name (CONNECTORS.md §1.5); either way
+// an unknown object is a compile-time error (SF406), checked by ValidateSourceParams for the parameter and by
+// the planner for each LOAD of a source without it.
+struct FixedObjects {
+  std::string param;               // canonical name of the object parameter ("object")
+  std::vector<std::string> names;  // every object, in documentation order
+  // Optional connector rules about a known object together with the other parameters (e.g. the warning for a
+  // cursor_field the object cannot push down). Issues are keyed by parameter name as in `validate`.
+  std::function<void(const std::string& object, const nlohmann::ordered_json& canonical,
+                     std::vector<ParamIssue>& issues)>
+      check;
+};
+
 struct ConnectorTypeInfo {
   std::string name;
   std::vector<std::string> aliases;
@@ -92,6 +106,8 @@ struct ConnectorTypeInfo {
   // Parameters of older tools (the original Python SQLFlow) that stay unknown (SF402) but whose hint names
   // the replacement, e.g. shopify: flatten_line_items -> "use the object 'order_line_items' ...".
   std::vector<std::pair<std::string, std::string>> migration_hints;
+  // Multiple-object sources with a fixed object list; nullopt when objects are open-ended (tables, sheets).
+  std::optional<FixedObjects> fixed_objects;
 };
 
 class Registry {
@@ -134,6 +150,17 @@ struct ValidatedParams {
 // SF403, JSON types SF404 with coercion of whole-literal strings, enums / ranges SF405, constraints SF403 /
 // SF406, alias clashes SF406, sync_mode rules, W401, connector-specific rules).
 ValidatedParams ValidateSourceParams(const ConnectorTypeInfo& type, const nlohmann::ordered_json& params);
+
+// "<T> connector: unknown object '<o>' (did you mean '<p>'?); objects: <list>" when `object` is not one of
+// `names`; nullopt when it is. `type_name` is the canonical type ("shopify").
+std::optional<std::string> UnknownObjectMessage(std::string_view type_name, const std::string& object,
+                                                const std::vector<std::string>& names);
+
+// The compile-time check of the object a read of `type` uses (see FixedObjects): SF406 for an unknown object
+// (keyed by the object parameter), else the connector's FixedObjects::check. Nothing for types without
+// fixed objects. `canonical`: the source's validated parameters.
+std::vector<ParamIssue> CheckFixedObject(const ConnectorTypeInfo& type, const std::string& object,
+                                         const nlohmann::ordered_json& canonical);
 
 // Validates EXPORT options for a file format (csv, parquet, json, ndjson) or a connector destination type:
 // unknown options SF408 ("<T> export: unknown option '<k>'"), options of another file format W402, modes

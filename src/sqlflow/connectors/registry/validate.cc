@@ -472,6 +472,27 @@ Json CheckNestedObject(const std::string& prefix, const std::string& parent,
   return out;
 }
 
+std::optional<std::string> UnknownObjectMessage(std::string_view type_name, const std::string& object,
+                                                const std::vector<std::string>& names) {
+  if (std::find(names.begin(), names.end(), object) != names.end()) return std::nullopt;
+  std::string message = ToUpper(std::string(type_name)) + " connector: unknown object '" + object + "'";
+  if (auto close = DidYouMean(object, names)) message += " (did you mean '" + *close + "'?)";
+  return message + "; objects: " + Join(names, ", ");
+}
+
+std::vector<ParamIssue> CheckFixedObject(const ConnectorTypeInfo& type, const std::string& object,
+                                         const Json& canonical) {
+  std::vector<ParamIssue> issues;
+  if (!type.fixed_objects) return issues;
+  const FixedObjects& fixed = *type.fixed_objects;
+  if (auto message = UnknownObjectMessage(type.name, object, fixed.names)) {
+    AddIssue(issues, Severity::kError, "SF406", *message, fixed.param);
+    return issues;
+  }
+  if (fixed.check) fixed.check(object, canonical, issues);
+  return issues;
+}
+
 ValidatedParams ValidateSourceParams(const ConnectorTypeInfo& type, const Json& params) {
   ValidatedParams out;
   const std::string prefix = UpperName(type) + " connector: ";
@@ -511,6 +532,12 @@ ValidatedParams ValidateSourceParams(const ConnectorTypeInfo& type, const Json& 
   bool value_errors = false;
   for (const auto& [key, value] : out.canonical.items()) value_errors |= value.is_null();
   if (type.validate && !value_errors) type.validate(out.canonical, out.issues);
+  if (type.fixed_objects && !value_errors && out.canonical.contains(type.fixed_objects->param) &&
+      out.canonical[type.fixed_objects->param].is_string()) {
+    auto found =
+        CheckFixedObject(type, out.canonical[type.fixed_objects->param].get<std::string>(), out.canonical);
+    out.issues.insert(out.issues.end(), found.begin(), found.end());
+  }
   // Failed values were kept as null to count as given; drop them from the canonical result.
   for (auto it = out.canonical.begin(); it != out.canonical.end();) {
     it = it->is_null() ? out.canonical.erase(it) : std::next(it);

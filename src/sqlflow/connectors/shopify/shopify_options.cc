@@ -75,13 +75,6 @@ void CheckBaseUrl(const Json& canonical, ShopifyOptions& o, std::vector<ParamIss
              kPrefix + "invalid base_url '" + o.base_url + "': the scheme must be http or https", "base_url");
 }
 
-void CheckObject(const Json& canonical, ShopifyOptions& o, std::vector<ParamIssue>& issues) {
-  o.object = Str(canonical, "object");
-  if (canonical.contains("object"))
-    if (auto message = UnknownObjectMessage(o.object))
-      AddIssue(issues, Severity::kError, "SF406", *message, "object");
-}
-
 void CheckLocations(const Json& canonical, ShopifyOptions& o, std::vector<ParamIssue>& issues) {
   if (!canonical.contains("location_ids")) return;
   const Json& ids = canonical["location_ids"];
@@ -95,9 +88,6 @@ void CheckLocations(const Json& canonical, ShopifyOptions& o, std::vector<ParamI
     return;
   }
   for (const auto& id : ids) o.location_ids.push_back(id.get<int64_t>());
-  if (canonical.contains("object") && o.object != "inventory_levels")
-    AddIssue(issues, Severity::kError, "SF406",
-             kPrefix + "'location_ids' only applies to object 'inventory_levels'", "location_ids");
 }
 
 }  // namespace
@@ -162,18 +152,23 @@ std::vector<std::string> ObjectNames() {
 }
 
 std::optional<std::string> UnknownObjectMessage(const std::string& object) {
-  if (FindObject(object)) return std::nullopt;
-  const auto names = ObjectNames();
-  std::string message = kPrefix + "unknown object '" + object + "'";
-  if (auto close = DidYouMean(object, names)) message += " (did you mean '" + *close + "'?)";
-  return message + "; objects: " + Join(names, ", ");
+  return connectors::UnknownObjectMessage("shopify", object, ObjectNames());
+}
+
+void CheckObjectRules(const std::string& object, const Json& canonical, std::vector<ParamIssue>& issues) {
+  if (canonical.contains("location_ids") && object != "inventory_levels")
+    AddIssue(issues, Severity::kError, "SF406",
+             kPrefix + "'location_ids' only applies to object 'inventory_levels'", "location_ids");
+  if (canonical.contains("cursor_field") && canonical["cursor_field"].is_string())
+    if (auto warning = EngineFilterWarning(object, canonical["cursor_field"].get<std::string>()))
+      AddIssue(issues, Severity::kWarning, "SF406", *warning, "cursor_field");
 }
 
 ShopifyOptions ParseShopifyOptions(const Json& canonical, std::vector<ParamIssue>& issues) {
   ShopifyOptions o;
   CheckDomain(canonical, o, issues);
   CheckBaseUrl(canonical, o, issues);
-  CheckObject(canonical, o, issues);
+  o.object = Str(canonical, "object");
   CheckLocations(canonical, o, issues);
   o.access_token = Str(canonical, "access_token");
   o.api_version = Str(canonical, "api_version", o.api_version);
@@ -200,10 +195,6 @@ ShopifyOptions ParseShopifyOptions(const Json& canonical, std::vector<ParamIssue
     for (const auto& [k, v] : canonical["column_types"].items())
       if (v.is_string()) o.column_types.emplace_back(k, v.get<std::string>());
   if (Str(canonical, "sync_mode") == "incremental") o.incremental_field = Str(canonical, "cursor_field");
-  if (canonical.contains("object") && canonical.contains("cursor_field") &&
-      canonical["cursor_field"].is_string())
-    if (auto warning = EngineFilterWarning(o.object, canonical["cursor_field"].get<std::string>()))
-      AddIssue(issues, Severity::kWarning, "SF406", *warning, "cursor_field");
   try {
     o.retry = net::ParseRetryOptions("shopify", canonical);
   } catch (const Error& error) {

@@ -65,6 +65,11 @@ ShopifyOptions ParseShopifyOptions(const nlohmann::ordered_json& canonical, std:
 // nullopt for a known one.
 std::optional<std::string> UnknownObjectMessage(const std::string& object);
 
+// The rules about a known object together with the other parameters (ConnectorTypeInfo::fixed_objects
+// check): 'location_ids' only with inventory_levels (SF406), the EngineFilterWarning for cursor_field.
+void CheckObjectRules(const std::string& object, const nlohmann::ordered_json& canonical,
+                      std::vector<ParamIssue>& issues);
+
 // The compile-time warning for a cursor field the object does not push down (CONNECTORS.md §3.9); nullopt
 // when it is pushed down or the object is unknown.
 std::optional<std::string> EngineFilterWarning(const std::string& object, const std::string& cursor_field);

@@ -56,6 +56,8 @@ ConnectorTypeInfo ShopifySourceInfo() {
     (void)shopify::ParseShopifyOptions(canonical, issues);
   };
   info.capabilities = {"multiple", "pushdown", false, {}, true, "access token"};
+  // The objects table is fixed: an unknown object is a compile error, also when the LOAD names it.
+  info.fixed_objects = FixedObjects{"object", shopify::ObjectNames(), &shopify::CheckObjectRules};
   // Parameters of the original Python SQLFlow's Shopify connector and what replaces them here.
   info.migration_hints = {
       {"flatten_line_items",
