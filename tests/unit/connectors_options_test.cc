@@ -1,4 +1,5 @@
-// The typed options of the postgres, json, parquet and in_memory connectors and the files base: defaults
+// The typed options of the postgres, json, parquet and in_memory connectors and the files base (source and
+// destination): defaults
 // come from the registry schema, a bad value gives an issue naming its parameter, and compile-time
 // validation (the registry's validate hook) and Configure agree because both call the same parse function.
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 #include <functional>
 
 #include "sqlflow/common/error.h"
+#include "sqlflow/connectors/files/file_destination.h"
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/in_memory/in_memory_options.h"
 #include "sqlflow/connectors/json/json_options.h"
@@ -294,6 +296,21 @@ TEST(ConnectorOptions, FileSourceOptionsTakeTheFormatSchemaDefaults) {
   auto source = type.make_source();
   EXPECT_EQ(ConfigureError([&] { source->Configure(WithDefaults(type, "src", Json::object())); }),
             "PARQUET connector: missing required parameter 'path'");
+}
+
+TEST(ConnectorOptions, FileWriteOptionsKeepWhetherPartitionByWasGiven) {
+  const ConnectorTypeInfo& type = DestinationType("parquet");
+  const FileWriteOptions plain =
+      ParseFileWriteOptions(WithDefaults(type, "out.parquet", {{"keys", "id, day"}}));
+  EXPECT_EQ(plain.keys, (std::vector<std::string>{"id, day"}));  // as given; the validator splits strings
+  EXPECT_FALSE(plain.partition_by.has_value());
+  const FileWriteOptions split = ParseFileWriteOptions(WithDefaults(
+      type, "out/",
+      ValidateExportOptions(type, "parquet", {{"keys", "id, day"}, {"partition_by", {"day"}}}, true)
+          .canonical));
+  EXPECT_EQ(split.keys, (std::vector<std::string>{"id", "day"}));
+  ASSERT_TRUE(split.partition_by.has_value());
+  EXPECT_EQ(*split.partition_by, std::vector<std::string>{"day"});
 }
 
 }  // namespace
