@@ -10,7 +10,7 @@ SQLFLOW="$BUILD_DIR/sqlflow"
 BASELINE="$BUILD_DIR/bench/duckdb_baseline"
 SIZE_MB="${1:-1100}"
 WORK="${BENCH_DIR:-$ROOT/build/bench-work}"
-REPEAT="${REPEAT:-3}"
+source "$ROOT/bench/lib.sh"
 [[ -x "$SQLFLOW" && -x "$BASELINE" ]] || { echo "build first (make build)"; exit 2; }
 
 mkdir -p "$WORK/project/profiles" "$WORK/project/pipelines" "$WORK/project/data" "$WORK/project/output"
@@ -62,17 +62,11 @@ cat > baseline_parquet_export.sql <<'SQL'
 COPY (SELECT * FROM read_csv('data/events.csv')) TO 'output/baseline_events.parquet' (FORMAT parquet);
 SQL
 
-# measure LABEL CMD... -> prints "LABEL seconds peak_kb" (best wall time of REPEAT runs, its peak RSS)
-measure() {
+# pair LABEL CMD...: prints "LABEL seconds peak_kb" for the median of REPEAT runs (bench/lib.sh measure).
+pair() {
   local label="$1"; shift
-  local best="" best_rss=""
-  for _ in $(seq "$REPEAT"); do
-    /usr/bin/time -f "%e %M" -o /tmp/sqlflow_bench_time "$@" >/dev/null 2>/tmp/sqlflow_bench_err || {
-      cat /tmp/sqlflow_bench_err; exit 1; }
-    read -r secs rss < /tmp/sqlflow_bench_time
-    if [[ -z "$best" ]] || awk "BEGIN{exit !($secs < $best)}"; then best="$secs"; best_rss="$rss"; fi
-  done
-  echo "$label $best $best_rss"
+  measure "$@"
+  echo "$label $MED_S $((MED_RSS_MB * 1024))"
 }
 
 report() {
@@ -81,10 +75,11 @@ report() {
   awk -v n="$name" -v ss="$s_sec" -v sr="$s_rss" -v bs="$b_sec" -v br="$b_rss" 'BEGIN {
     printf "%-16s sqlflow %7.2fs %8.1f MiB | duckdb %7.2fs %8.1f MiB | time ratio %.3f (target <= 1.10) | memory ratio %.3f (target <= 1.20)\n",
       n, ss, sr/1024, bs, br/1024, ss/bs, sr/br }'
+  record "$name ($SIZE_MB MB CSV)" "$s_sec" "$b_sec" "$((s_rss / 1024))" "same SQL on DuckDB"
 }
 
-ours=$(measure sqlflow "$SQLFLOW" -q pipeline run csv_agg)
-base=$(measure duckdb "$BASELINE" baseline_csv_agg.sql)
+ours=$(pair sqlflow "$SQLFLOW" -q pipeline run csv_agg)
+base=$(pair duckdb "$BASELINE" baseline_csv_agg.sql)
 python3 - output/by_region.csv output/baseline_by_region.csv <<'PY' || { echo "outputs differ"; exit 1; }
 import csv, math, sys
 a, b = (sorted(csv.reader(open(p))) for p in sys.argv[1:3])
@@ -94,6 +89,6 @@ def same(x, y):
 sys.exit(0 if len(a) == len(b) and all(len(r) == len(s) and all(map(same, r, s)) for r, s in zip(a, b)) else 1)
 PY
 report csv_agg "$ours" "$base"
-ours=$(measure sqlflow "$SQLFLOW" -q pipeline run parquet_export)
-base=$(measure duckdb "$BASELINE" baseline_parquet_export.sql)
+ours=$(pair sqlflow "$SQLFLOW" -q pipeline run parquet_export)
+base=$(pair duckdb "$BASELINE" baseline_parquet_export.sql)
 report parquet_export "$ours" "$base"

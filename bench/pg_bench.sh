@@ -11,13 +11,13 @@
 # (target < 300 MB at 5 M rows). The read runs twice: into a memory database without a limit (its RSS is
 # mostly the loaded table itself) and with engines.duckdb.memory_limit = $READ_MEMORY_LIMIT (default 100MB),
 # where DuckDB spills the table to its temp directory and the RSS shows what the transfer itself needs.
-# REPEAT=n takes the best of n runs (default 3).
+# Every figure is the median of REPEAT runs (default 5), floor and sqlflow measured in the same invocation.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 SQLFLOW="${SQLFLOW:-$BUILD_DIR/sqlflow}"
 WORK="${BENCH_DIR:-$BUILD_DIR/pg-bench-work}"
-REPEAT="${REPEAT:-3}"
+source "$ROOT/bench/lib.sh"
 READ_MEMORY_LIMIT="${READ_MEMORY_LIMIT:-100MB}"
 SIZES=("$@")
 ((${#SIZES[@]})) || SIZES=(1000000 5000000)
@@ -71,18 +71,11 @@ connectors:
       uri: "$DSN"
 YML
 
-# best_of CMD...: runs CMD $REPEAT times; sets BEST_S (wall seconds) and BEST_RSS_MB of the fastest run.
+# best_of CMD...: the median run of CMD (bench/lib.sh measure); sets BEST_S and BEST_RSS_MB.
 best_of() {
-  BEST_S=""
-  BEST_RSS_MB=""
-  for ((i = 0; i < REPEAT; i++)); do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >"$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; exit 1; }
-    read -r seconds rss_kb <"$WORK/time.txt"
-    if [[ -z "$BEST_S" ]] || awk "BEGIN{exit !($seconds < $BEST_S)}"; then
-      BEST_S=$seconds
-      BEST_RSS_MB=$((rss_kb / 1024))
-    fi
-  done
+  measure "$@"
+  BEST_S=$MED_S
+  BEST_RSS_MB=$MED_RSS_MB
 }
 
 rate() { awk "BEGIN{printf \"%.0f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
@@ -111,6 +104,7 @@ SF
   [[ "$(tail -1 output/count.csv)" == "$ROWS" ]] || { echo "read count mismatch: $(cat output/count.csv)"; exit 1; }
   printf "%-12s %9d %10.2f %12s %10.2f %12s %7s %9s\n" read "$ROWS" "$floor_s" "$(rate "$ROWS" "$floor_s")" \
     "$BEST_S" "$(rate "$ROWS" "$BEST_S")" "$(ratio "$BEST_S" "$floor_s")" "$BEST_RSS_MB"
+  record "PostgreSQL -> DuckDB, $ROWS rows" "$BEST_S" "$floor_s" "$BEST_RSS_MB" "psql \\copy to"
   best_of "$SQLFLOW" -q pipeline run read --profile limited
   [[ "$(tail -1 output/count.csv)" == "$ROWS" ]] || { echo "read count mismatch: $(cat output/count.csv)"; exit 1; }
   printf "%-12s %9d %10.2f %12s %10.2f %12s %7s %9s\n" "read-limited" "$ROWS" "$floor_s" "$(rate "$ROWS" "$floor_s")" \
@@ -130,6 +124,7 @@ SF
   [[ "$same" == "0" ]] || { echo "written rows differ from the source table ($same rows)"; exit 1; }
   printf "%-12s %9d %10.2f %12s %10.2f %12s %7s %9s\n" write "$ROWS" "$floor_s" "$(rate "$ROWS" "$floor_s")" \
     "$BEST_S" "$(rate "$ROWS" "$BEST_S")" "$(ratio "$BEST_S" "$floor_s")" "$BEST_RSS_MB"
+  record "DuckDB -> PostgreSQL, $ROWS rows" "$BEST_S" "$floor_s" "$BEST_RSS_MB" "psql \\copy from"
   "${PSQL[@]}" -c "DROP TABLE $T, ${T}_floor, ${T}_out"
 done
 echo "ratio = floor time / sqlflow time (throughput relative to psql \\copy); target >= 0.80; peak_MB target < 300"

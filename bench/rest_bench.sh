@@ -38,16 +38,17 @@ CREATE TABLE items AS SELECT * FROM read_json('pages/*.json', format = 'array');
 COPY (SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(score) AS score FROM items) TO 'output/floor.csv' (HEADER);
 SQL
 
-# LABEL CMD... -> "seconds peak_kb"
-measure() {
-  /usr/bin/time -f "%e %M" -o time.txt "$@" >/dev/null 2>err.txt || { cat err.txt; exit 1; }
-  cat time.txt
+source "$ROOT/bench/lib.sh"
+# timed CMD... -> "seconds peak_kb" of the median of REPEAT runs (bench/lib.sh measure)
+timed() {
+  measure "$@"
+  echo "$MED_S $((MED_RSS_MB * 1024))"
 }
 
 echo "$RECORDS records in $PAGES pages of $PAGE_SIZE from $URL"
-read -r s_sec s_rss < <(measure "$SQLFLOW" -q pipeline run load)
-read -r c_sec c_rss < <(measure curl -sf -o "pages/p#1.json" "$URL?page=[1-$PAGES]&per_page=$PAGE_SIZE")
-read -r d_sec d_rss < <(measure "$BASELINE" floor.sql)
+read -r s_sec s_rss < <(timed "$SQLFLOW" -q pipeline run load)
+read -r c_sec c_rss < <(timed curl -sf -o "pages/p#1.json" "$URL?page=[1-$PAGES]&per_page=$PAGE_SIZE")
+read -r d_sec d_rss < <(timed "$BASELINE" floor.sql)
 [[ "$(tail -1 output/sqlflow.csv)" == "$(tail -1 output/floor.csv)" ]] ||
   { echo "results differ: $(tail -1 output/sqlflow.csv) vs $(tail -1 output/floor.csv)"; exit 1; }
 awk -v ss="$s_sec" -v sr="$s_rss" -v cs="$c_sec" -v cr="$c_rss" -v ds="$d_sec" -v dr="$d_rss" -v n="$RECORDS" 'BEGIN {
@@ -56,3 +57,5 @@ awk -v ss="$s_sec" -v sr="$s_rss" -v cs="$c_sec" -v cr="$c_rss" -v ds="$d_sec" -
   printf "floor curl + read_json %7.2fs  peak %7.1f MiB  (curl %.2fs, read_json %.2fs)\n", floor, floor_rss / 1024, cs, ds;
   printf "time ratio %.3f (target <= 1.10); sqlflow peak RSS %.1f MiB (target < 300)\n", ss / floor, sr / 1024 }'
 echo "rows checked: $(tail -1 output/sqlflow.csv)"
+record "REST -> DuckDB, $RECORDS records in $PAGES pages" "$s_sec" "$(awk -v a="$c_sec" -v b="$d_sec" 'BEGIN{print a + b}')" \
+  "$((s_rss / 1024))" "curl + read_json"

@@ -96,3 +96,6 @@ printf '%-8s %10s %10s %7s\n' step sqlflow floor ratio
 printf '%-8s %9ss %9ss %7s\n' read "$read_sqlflow" "$read_floor" "$(ratio "$read_sqlflow" "$read_floor")"
 printf '%-8s %9ss %9ss %7s\n' write "$write_sqlflow" "$write_floor" "$(ratio "$write_sqlflow" "$write_floor")"
 echo "sqlflow read peak RSS: ${read_rss} MB ($SIZE_MB MB in $OBJECTS objects)"
+source "$ROOT/bench/lib.sh"
+record "S3 read, $SIZE_MB MB in $OBJECTS objects (one run)" "$read_sqlflow" "$read_floor" "$read_rss" "4 x curl GET + DuckDB"
+record "S3 write, Parquet by multipart (one run)" "$write_sqlflow" "$write_floor" "-" "DuckDB + curl PUT"

@@ -46,3 +46,5 @@ values=$(grep -c '/values/' requests.jsonl || true)
 printf 'rows=%s columns=20 batch_size=%s wall=%.2fs requests=%s (values.get=%s, metadata=%s, token=%s)\n' \
   "$ROWS" "$BATCH" "$(echo "$end - $start" | bc)" "$requests" "$values" \
   "$(grep -c '"path":"/v4/spreadsheets/bench"' requests.jsonl)" "$(grep -c '"path":"/token"' requests.jsonl)"
+source "$ROOT/bench/lib.sh"
+record "Sheets -> DuckDB, $ROWS x 20 in $values windows (one run)" "$(printf "%.2f" "$(echo "$end - $start" | bc)")" "-" "-" "none"

@@ -3,6 +3,7 @@
 #   bench/validate_bench.sh [LINES]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/bench/lib.sh"
 SQLFLOW="${BUILD_DIR:-$ROOT/build}/sqlflow"
 LINES="${1:-5000}"
 WORK="$(mktemp -d)"
@@ -32,9 +33,6 @@ PY
 wc -l "$WORK/pipelines/big.sf"
 cd "$WORK"
 "$SQLFLOW" pipeline validate big
-best=""
-for _ in 1 2 3 4 5; do
-  s=$( { /usr/bin/time -f "%e" "$SQLFLOW" -q pipeline validate big >/dev/null; } 2>&1 | tail -1)
-  if [[ -z "$best" ]] || awk "BEGIN{exit !($s < $best)}"; then best="$s"; fi
-done
-echo "pipeline validate on $(wc -l < pipelines/big.sf) lines: best of 5 = ${best}s"
+measure "$SQLFLOW" -q pipeline validate big
+echo "pipeline validate on $(wc -l < pipelines/big.sf) lines: median of $REPEAT = ${MED_S}s"
+record "validate, $(wc -l < pipelines/big.sf) lines" "$MED_S" "-" "$MED_RSS_MB" "none (target < 0.15 s)"

@@ -290,7 +290,7 @@ TEST(VariablesCliVarsTest, LaterArgumentsWinAndNullIsNotGiven) {
 TEST(VariablesCliVarsTest, Errors) {
   Diagnostic missing_equals = VarsError({"env=prod,abc"});
   EXPECT_EQ(missing_equals.code, "SF205");
-  EXPECT_EQ(missing_equals.message, "invalid --vars: expected key=value, found 'abc'");
+  EXPECT_EQ(missing_equals.message, "invalid --vars: expected name=value, found 'abc'");
 
   Diagnostic array = VarsError({R"({"x": [1, 2]})"});
   EXPECT_EQ(array.code, "SF205");

@@ -195,6 +195,7 @@ int RunApp(int argc, char** argv) {
       // Name the first offending word as the user typed it: an unknown top-level command, or else the
       // first argument CLI11 did not expect.
       std::string extra;
+      std::string group;  // the command group typed before the offending word (pipeline, udf, ...)
       for (int i = 1; i < argc && extra.empty(); ++i) {
         std::string arg = argv[i];
         if (arg == "--project-dir") {
@@ -202,7 +203,12 @@ int RunApp(int argc, char** argv) {
           continue;
         }
         if (StartsWith(arg, "-")) continue;
-        if (std::find(names.begin(), names.end(), arg) == names.end()) extra = arg;
+        if (std::find(names.begin(), names.end(), arg) == names.end()) {
+          extra = arg;
+        } else if (group.empty() && arg != "init") {
+          group = arg;
+          continue;
+        }
         break;
       }
       if (extra.empty()) {
@@ -211,12 +217,19 @@ int RunApp(int argc, char** argv) {
         extra = Split(rest, ' ').front();
       }
       bool is_option = StartsWith(extra, "-");
-      std::vector<std::string> candidates = names;
-      for (const char* sub : {"list", "validate", "compile", "run", "show", "describe", "test", "info"})
-        candidates.push_back(sub);
+      // Suggest among the commands of the group typed (`udf validate` -> list, info), else the top level.
+      std::vector<std::string> candidates;
+      if (!group.empty())
+        for (const CLI::App* sub : app.get_subcommand(group)->get_subcommands({}))
+          candidates.push_back(sub->get_name());
+      else
+        candidates = names;
+      candidates.erase(std::remove(candidates.begin(), candidates.end(), extra), candidates.end());
       if (!is_option)
         if (auto s = DidYouMean(extra, candidates)) hints.push_back("did you mean '" + *s + "'?");
-      hints.push_back("run 'sqlflow --help' for usage");
+      if (!group.empty() && !is_option)
+        hints.push_back("'sqlflow " + group + "' commands: " + Join(candidates, ", "));
+      hints.push_back("run 'sqlflow " + (group.empty() ? "" : group + " ") + "--help' for usage");
       return UsageError(std::string(is_option ? "unknown option '" : "unknown command '") + extra + "'",
                         hints);
     }

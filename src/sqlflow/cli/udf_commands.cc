@@ -1,10 +1,10 @@
 // `sqlflow udf list|info` (LANGUAGE.md §11.7).
 #include <nlohmann/json.hpp>
 
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/cli/commands.h"
 #include "sqlflow/cli/project_context.h"
 #include "sqlflow/common/console.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/udf/udf.h"
 

@@ -28,7 +28,8 @@ std::vector<std::string> ListPipelines(const fs::path& root, bool include_hidden
   fs::path dir = root / "pipelines";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return names;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     if (ec) break;
     std::string base = it->path().filename().string();
     if (!include_hidden && (StartsWith(base, "_") || StartsWith(base, "."))) {
@@ -74,7 +75,8 @@ std::optional<std::string> ResolvePipelineName(const fs::path& root, const std::
                                                      "': a pipeline is named by its path under pipelines/ "
                                                      "without '.sf', '..', '.' or a leading '/'");
   if (auto suggestion = DidYouMean(name, available)) d.hints.push_back("did you mean '" + *suggestion + "'?");
-  d.hints.push_back("available pipelines: " + (available.empty() ? std::string("(none)") : Join(available, ", ")));
+  d.hints.push_back("available pipelines: " +
+                    (available.empty() ? std::string("(none)") : Join(available, ", ")));
   return std::nullopt;
 }
 
@@ -203,13 +205,22 @@ class Compiler {
   void BuildLoad(ActiveStatement& active, const parser::LoadStmt& load);
   void BuildTransform(ActiveStatement& active, const parser::CreateStmt& create);
   void BuildExport(ActiveStatement& active, const parser::ExportStmt& exp);
+  struct ExportResolution;
+  void ResolveConnectorExport(const ActiveStatement& active, const parser::ExportStmt& exp,
+                              const SourcePos& dest_pos, ExportDetail& detail, ExportResolution& out);
+  void ResolveFileExport(const ActiveStatement& active, const parser::ExportStmt& exp,
+                         const SourcePos& dest_pos, ExportDetail& detail, ExportResolution& out);
+  void ValidateExportOptions(const ActiveStatement& active, const parser::ExportStmt& exp,
+                             const SourcePos& dest_pos, const ExportResolution& resolution,
+                             ExportDetail& detail);
   bool MergeS3ProfileConnector(nlohmann::ordered_json& merged, const std::string& destination,
                                const SourcePos& dest_pos);
   void BuildSql(ActiveStatement& active, const parser::SqlStmt& sql);
-  TableUse CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset, bool macros_allowed);
+  TableUse CheckQuery(const ActiveStatement& active, const std::string& query, size_t offset,
+                      bool macros_allowed);
   void ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
-                         const std::optional<parser::JsonObject>& object, const project::ConnectorConfig* connector,
-                         SourcePos fallback);
+                         const std::optional<parser::JsonObject>& object,
+                         const project::ConnectorConfig* connector, SourcePos fallback);
   void CrossStatementAnalysis();
   void WarnUnusedCliVariables();
   StepSyntax SyntaxOf(const ActiveStatement& active) const;
@@ -238,7 +249,8 @@ std::optional<Plan> Compiler::Run() {
   std::string rel = "pipelines/" + request_.pipeline + ".sf";
   int errors_before_parse = diagnostics_.ErrorCount();
   parser::ParseOptions parse_options;
-  parse_options.allow_include_outside_project = request_.profile && request_.profile->allow_include_outside_project;
+  parse_options.allow_include_outside_project =
+      request_.profile && request_.profile->allow_include_outside_project;
   auto tree = parser::ParsePipelineFile(request_.project_root, rel, diagnostics_, sources_, parse_options);
   if (!tree) return std::nullopt;
   bool structural_errors = diagnostics_.ErrorCount() != errors_before_parse;
@@ -274,9 +286,12 @@ std::optional<Plan> Compiler::Run() {
     BuildStep(active);
     AddVariableNotes(active.text, first_new);
   }
-  ApplyUdfRules(request_.project_root, plan_.steps, [this](size_t i, size_t at, size_t length) {
-    return step_statements_[i]->text.Pos(QueryOffset(step_statements_[i]->statement) + at, length);
-  }, diagnostics_);
+  ApplyUdfRules(
+      request_.project_root, plan_.steps,
+      [this](size_t i, size_t at, size_t length) {
+        return step_statements_[i]->text.Pos(QueryOffset(step_statements_[i]->statement) + at, length);
+      },
+      diagnostics_);
   // Cross-statement analysis needs the complete active path: it is skipped when a condition could not be
   // evaluated (§5.3) or a statement could not be delimited or parsed (it would only report follow-on errors).
   if (!condition_failed_ && !structural_errors && !statement_failed_) CrossStatementAnalysis();
@@ -299,7 +314,8 @@ void Compiler::AddVariableNotes(const variables::SubstitutedText& text, size_t f
       SourcePos at = text.file->Pos(segment.src_begin);
       if (at.line != d.pos.line || at.column != d.pos.column) continue;
       std::string value = text.text.substr(segment.out_begin, segment.out_end - segment.out_begin);
-      d.notes.push_back("${" + segment.var_name + "} = '" + (IsSecretName(segment.var_name) ? "***" : value) + "'");
+      d.notes.push_back("${" + segment.var_name + "} = '" + (IsSecretName(segment.var_name) ? "***" : value) +
+                        "'");
       break;
     }
   }
@@ -309,16 +325,19 @@ void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
   for (const auto& item : items) {
     if (const auto* raw = std::get_if<parser::RawStatement>(&item.node)) {
       for (const auto& ref : variables::FindReferences(raw->file->text(), raw->begin, raw->end))
-        all_references_.push_back({ref.name, ref.default_value, raw->file->Pos(ref.begin, ref.end - ref.begin)});
+        all_references_.push_back(
+            {ref.name, ref.default_value, raw->file->Pos(ref.begin, ref.end - ref.begin)});
       std::string_view text = raw->text();
       if (parser::FirstWord(text) == "SET") {
         std::vector<std::string> words;
         std::string rest = Trim(text.substr(3));
         size_t end = 0;
-        while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_')) ++end;
+        while (end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_'))
+          ++end;
         std::string name = rest.substr(0, end);
         std::string upper = ToUpper(name);
-        if (!name.empty() && upper != "GLOBAL" && upper != "SESSION" && upper != "LOCAL" && upper != "VARIABLE")
+        if (!name.empty() && upper != "GLOBAL" && upper != "SESSION" && upper != "LOCAL" &&
+            upper != "VARIABLE")
           all_sets_.push_back({name, raw->file->Pos(raw->begin)});
       }
     } else {
@@ -327,7 +346,8 @@ void Compiler::CollectPipelineFacts(const std::vector<parser::Item>& items) {
         if (branch.condition) {
           const auto& c = *branch.condition;
           for (const auto& ref : variables::FindReferences(c.file->text(), c.begin, c.end))
-            all_references_.push_back({ref.name, ref.default_value, c.file->Pos(ref.begin, ref.end - ref.begin)});
+            all_references_.push_back(
+                {ref.name, ref.default_value, c.file->Pos(ref.begin, ref.end - ref.begin)});
         }
         CollectPipelineFacts(branch.items);
       }
@@ -422,16 +442,22 @@ void Compiler::BuildStep(ActiveStatement& active) {
   std::visit(
       [&](auto& stmt) {
         using T = std::decay_t<decltype(stmt)>;
-        if constexpr (std::is_same_v<T, parser::SourceStmt>) BuildSource(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::LoadStmt>) BuildLoad(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::CreateStmt>) BuildTransform(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::ExportStmt>) BuildExport(active, stmt);
-        else if constexpr (std::is_same_v<T, parser::SqlStmt>) BuildSql(active, stmt);
+        if constexpr (std::is_same_v<T, parser::SourceStmt>)
+          BuildSource(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::LoadStmt>)
+          BuildLoad(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::CreateStmt>)
+          BuildTransform(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::ExportStmt>)
+          BuildExport(active, stmt);
+        else if constexpr (std::is_same_v<T, parser::SqlStmt>)
+          BuildSql(active, stmt);
       },
       active.statement);
 }
 
-void Compiler::ReportParamIssues(const std::vector<connectors::ParamIssue>& issues, const ActiveStatement& active,
+void Compiler::ReportParamIssues(const std::vector<connectors::ParamIssue>& issues,
+                                 const ActiveStatement& active,
                                  const std::optional<parser::JsonObject>& object,
                                  const project::ConnectorConfig* connector, SourcePos fallback) {
   for (const auto& issue : issues) {
@@ -490,10 +516,13 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
         std::string top = key.substr(0, key.find('.'));
         bool overridden = source.params && source.params->value.contains(top);
         if (scalar.unset_env && !overridden)
-          diagnostics_.Error("SF412", "parameter '" + key + "' of connector '" + connector->name +
-                                          "': environment variable " + *scalar.unset_env + " is not set",
-                             scalar.pos)
-              .hints.push_back("set it, add it to .env, or give a default: ${" + *scalar.unset_env + "|<default>}");
+          diagnostics_
+              .Error("SF412",
+                     "parameter '" + key + "' of connector '" + connector->name + "': environment variable " +
+                         *scalar.unset_env + " is not set",
+                     scalar.pos)
+              .hints.push_back("set it, add it to .env, or give a default: ${" + *scalar.unset_env +
+                               "|<default>}");
       }
     }
   }
@@ -536,10 +565,11 @@ void Compiler::BuildLoad(ActiveStatement& active, const parser::LoadStmt& load) 
   detail.mode = load.mode;
   for (const auto& k : load.key) detail.key.push_back(k.text);
   if (ToLower(load.table.name.text) == "sqlflow_state")
-    diagnostics_.Error("SF308",
-                       "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
-                       "CREATE TABLE",
-                       active.text.Pos(load.table.offset, load.table.length));
+    diagnostics_.Error(
+        "SF308",
+        "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
+        "CREATE TABLE",
+        active.text.Pos(load.table.offset, load.table.length));
   Step& step = AddStep(active, "load", detail.table.Display(), detail.table.Display());
   std::string key = TableKey(detail.table.schema, detail.table.name);
   step.writes.push_back(key);
@@ -552,18 +582,21 @@ TableUse Compiler::CheckQuery(const ActiveStatement& active, const std::string& 
   if (!macros_allowed) {
     for (const auto& macro : macros) {
       size_t at = ToLower(query).find(macro);
-      diagnostics_.Error("SF206", "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
+      diagnostics_.Error("SF206",
+                         "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
                          active.text.Pos(offset + (at == std::string::npos ? 0 : at), macro.size()));
     }
   }
   // Macros become literals of the right type so that the query parses; the text length changes, so a
   // parse error position is only used when there were no macros.
-  std::string checked = macros.empty() ? query
-                                        : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
-                                                            "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
+  std::string checked = macros.empty()
+                            ? query
+                            : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
+                                                "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
   TableUse use = analyzer_.AnalyzeQuery(checked);
   if (use.parse_error) {
-    size_t at = macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
+    size_t at =
+        macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
     diagnostics_.Error("SF121", "SQL syntax error: " + *use.parse_error, active.text.Pos(offset + at, 1));
   }
   return use;
@@ -579,10 +612,11 @@ void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt&
   if (create.lookback) detail.lookback = create.lookback->Normalized();
   detail.sql = create.query;
   if (ToLower(create.table.name.text) == "sqlflow_state")
-    diagnostics_.Error("SF308",
-                       "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
-                       "CREATE TABLE",
-                       active.text.Pos(create.table.offset, create.table.length));
+    diagnostics_.Error(
+        "SF308",
+        "table 'sqlflow_state' is reserved for pipeline state and cannot be the target of LOAD or "
+        "CREATE TABLE",
+        active.text.Pos(create.table.offset, create.table.length));
   bool incremental = create.mode == WriteMode::kIncremental;
   TableUse use = CheckQuery(active, create.query, create.query_offset, incremental);
   Step& step = AddStep(active, "transform", detail.table.Display(), detail.table.Display());
@@ -593,8 +627,8 @@ void Compiler::BuildTransform(ActiveStatement& active, const parser::CreateStmt&
 }
 
 // EXPORT ... TO "s3://...": parameters come from OPTIONS, then the profile connector named by OPTIONS
-// `connector` (SF407 unknown, SF410 not s3), or the only s3 connector of the profile (several: SF411), and the
-// TO string is the `uri` (CONNECTORS.md §3.6, §6.10). Returns false after reporting an error.
+// `connector` (SF407 unknown, SF410 not s3), or the only s3 connector of the profile (several: SF411), and
+// the TO string is the `uri` (CONNECTORS.md §3.6, §6.10). Returns false after reporting an error.
 bool Compiler::MergeS3ProfileConnector(nlohmann::ordered_json& merged, const std::string& destination,
                                        const SourcePos& dest_pos) {
   const auto& registries = connectors::BuiltinRegistries();
@@ -622,14 +656,16 @@ bool Compiler::MergeS3ProfileConnector(nlohmann::ordered_json& merged, const std
       }
     }
     if (names.size() > 1) {
-      diagnostics_.Error("SF411", "several s3 connectors in profile '" + profile->name + "' (" + Join(names, ", ") +
-                                      "); choose one with OPTIONS {\"connector\": \"<name>\"}",
+      diagnostics_.Error("SF411",
+                         "several s3 connectors in profile '" + profile->name + "' (" + Join(names, ", ") +
+                             "); choose one with OPTIONS {\"connector\": \"<name>\"}",
                          dest_pos);
       return false;
     }
   }
   if (chosen) {
-    nlohmann::ordered_json base = chosen->params.is_object() ? chosen->params : nlohmann::ordered_json::object();
+    nlohmann::ordered_json base =
+        chosen->params.is_object() ? chosen->params : nlohmann::ordered_json::object();
     for (const auto& [key, value] : merged.items()) base[key] = value;
     merged = base;
   }
@@ -637,119 +673,34 @@ bool Compiler::MergeS3ProfileConnector(nlohmann::ordered_json& merged, const std
   return true;
 }
 
+// Where an EXPORT goes, as far as BuildExport's first half could tell: the destination type and the options
+// to validate against it (profile connector parameters or S3 profile settings merged with OPTIONS).
+struct Compiler::ExportResolution {
+  const connectors::ConnectorTypeInfo* info = nullptr;
+  const project::ConnectorConfig* connector = nullptr;
+  nlohmann::ordered_json merged;
+  bool ok = true;
+};
+
 void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& exp) {
-  const auto& registries = connectors::BuiltinRegistries();
   ExportDetail detail;
   detail.sql = exp.query;
   if (exp.options) detail.options_as_given = exp.options->value;
-  SourcePos dest_pos = active.text.Pos(exp.destination_offset, exp.destination_length);
-  const connectors::ConnectorTypeInfo* info = nullptr;
-  const project::ConnectorConfig* connector = nullptr;
-  nlohmann::ordered_json merged = detail.options_as_given;
+  const SourcePos dest_pos = active.text.Pos(exp.destination_offset, exp.destination_length);
+  ExportResolution resolution;
+  resolution.merged = detail.options_as_given;
+  if (exp.destination_is_connector)
+    ResolveConnectorExport(active, exp, dest_pos, detail, resolution);
+  else
+    ResolveFileExport(active, exp, dest_pos, detail, resolution);
+  if (resolution.ok && resolution.info) ValidateExportOptions(active, exp, dest_pos, resolution, detail);
+
   std::string target;
   std::string slug;
-  bool ok = true;
-
-  if (exp.destination_is_connector) {
-    if (request_.profile) connector = request_.profile->FindConnector(exp.destination);
-    if (!connector) {
-      ReportUnknownProfileConnector(diagnostics_, exp.destination, request_.profile, dest_pos);
-      ok = false;
-    } else {
-      detail.connector = connector->name;
-      info = registries.destinations.Find(connector->type);
-      const auto* source_info = registries.sources.Find(connector->type);
-      std::string type_name = source_info ? source_info->name : connector->type;
-      if (!info) {
-        diagnostics_.Error("SF411", "connector '" + connector->name + "' of type " + type_name +
-                                        " cannot be an EXPORT destination",
-                           dest_pos);
-        ok = false;
-      } else {
-        if (exp.type && registries.destinations.Find(exp.type->text) != info) {
-          diagnostics_.Error("SF410", "TYPE " + ToUpper(exp.type->text) + " does not match connector '" +
-                                          connector->name + "' of type " + info->name,
-                             active.text.Pos(exp.type->offset, exp.type->length));
-          ok = false;
-        }
-        merged = connector->params;
-        if (exp.options)
-          for (const auto& [key, value] : exp.options->value.items()) merged[key] = value;
-        if (!merged.contains("table") && !merged.contains("table_name")) {
-          if (exp.table) merged["table"] = exp.table->Display();
-          else {
-            diagnostics_.Error("SF411", "EXPORT to connector '" + connector->name + "' requires option \"table\"",
-                               dest_pos);
-            ok = false;
-          }
-        }
-        detail.format = info->name;
-        detail.destination_type = info->name;
-      }
-    }
-  } else {
-    detail.destination = exp.destination;
-    detail.directory_target = EndsWith(exp.destination, "/");
-    if (StartsWith(exp.destination, "s3://")) ok &= MergeS3ProfileConnector(merged, exp.destination, dest_pos);
-    std::optional<std::string> type_format;
-    if (exp.type) {
-      type_format = FormatFromType(exp.type->text);
-      bool is_s3_type = EqualsIgnoreCase(exp.type->text, "s3");
-      if (!type_format && !(is_s3_type && StartsWith(exp.destination, "s3://"))) {
-        diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +
-                                        "'; add TYPE CSV, PARQUET, JSON or NDJSON",
-                           active.text.Pos(exp.type->offset, exp.type->length));
-        ok = false;
-      }
-    }
-    std::optional<std::string> path_format = FormatFromPath(exp.destination);
-    std::optional<std::string> format = type_format;
-    for (const char* key : {"format", "file_format"})  // file_format: alias of format (CONNECTORS.md §3.6)
-      if (!format && StartsWith(exp.destination, "s3://") && merged.contains(key) && merged[key].is_string())
-        format = FormatFromType(merged[key].get<std::string>());
-    if (!format) format = path_format;
-    if (ok && !format) {
-      diagnostics_.Error("SF409", "cannot infer the export type of '" + exp.destination +
-                                      "'; add TYPE CSV, PARQUET, JSON or NDJSON",
-                         dest_pos);
-      ok = false;
-    }
-    if (ok && type_format && path_format && *type_format != *path_format) {
-      std::string ext = exp.destination.substr(exp.destination.find_last_of('.'));
-      diagnostics_.Warning("W403", "destination extension '" + ext + "' does not match TYPE " + ToUpper(exp.type->text),
-                           dest_pos);
-    }
-    if (format) {
-      detail.format = *format;
-      std::string registry_type = StartsWith(exp.destination, "s3://") ? "s3" : (*format == "ndjson" ? "json" : *format);
-      info = registries.destinations.Find(registry_type);
-      detail.destination_type = registry_type;
-      bool tsv = (exp.type && EqualsIgnoreCase(exp.type->text, "tsv")) || (!exp.type && IsTsvPath(exp.destination));
-      if (tsv && *format == "csv" && !merged.contains("delimiter") && !merged.contains("sep")) {
-        detail.resolved.values["delimiter"] = "\t";
-      }
-    }
-  }
-
-  if (ok && info) {
-    auto validated = connectors::ValidateExportOptions(*info, detail.format, merged, detail.directory_target);
-    ReportParamIssues(validated.issues, active, exp.options, connector, dest_pos);
-    nlohmann::ordered_json preset = detail.resolved.values;
-    detail.resolved = connectors::WithDefaults(*info, exp.destination, validated.canonical);
-    for (const auto& [key, value] : preset.items())
-      if (!validated.canonical.contains(key)) detail.resolved.values[key] = value;
-    detail.mode = ParseWriteMode(detail.resolved.GetString("mode", "replace")).value_or(WriteMode::kReplace);
-    detail.keys = detail.resolved.GetStringList("keys");
-    for (const auto& [key, value] : detail.options_as_given.items())
-      if (connectors::IsSecretParam(*info, key)) {
-        if (value.is_string()) secret_values_.push_back(value.get<std::string>());
-        detail.options_as_given[key] = "***";
-      }
-  }
-
   if (detail.connector) {
-    std::string table = merged.contains("table") && merged["table"].is_string() ? merged["table"].get<std::string>()
-                                                                                : "";
+    const nlohmann::ordered_json& merged = resolution.merged;
+    std::string table =
+        merged.contains("table") && merged["table"].is_string() ? merged["table"].get<std::string>() : "";
     target = *detail.connector + ":" + table;
     slug = *detail.connector + "_" + table;
   } else {
@@ -762,27 +713,146 @@ void Compiler::BuildExport(ActiveStatement& active, const parser::ExportStmt& ex
   step.detail = std::move(detail);
 }
 
+// EXPORT ... TO connector_name: a profile connector whose type has a destination; OPTIONS override its
+// parameters, and the exported table names the destination table unless "table" is given.
+void Compiler::ResolveConnectorExport(const ActiveStatement& active, const parser::ExportStmt& exp,
+                                      const SourcePos& dest_pos, ExportDetail& detail,
+                                      ExportResolution& out) {
+  const auto& registries = connectors::BuiltinRegistries();
+  if (request_.profile) out.connector = request_.profile->FindConnector(exp.destination);
+  if (!out.connector) {
+    ReportUnknownProfileConnector(diagnostics_, exp.destination, request_.profile, dest_pos);
+    out.ok = false;
+    return;
+  }
+  const project::ConnectorConfig& connector = *out.connector;
+  detail.connector = connector.name;
+  out.info = registries.destinations.Find(connector.type);
+  if (!out.info) {
+    const auto* source_info = registries.sources.Find(connector.type);
+    const std::string type_name = source_info ? source_info->name : connector.type;
+    diagnostics_.Error(
+        "SF411",
+        "connector '" + connector.name + "' of type " + type_name + " cannot be an EXPORT destination",
+        dest_pos);
+    out.ok = false;
+    return;
+  }
+  if (exp.type && registries.destinations.Find(exp.type->text) != out.info) {
+    diagnostics_.Error("SF410",
+                       "TYPE " + ToUpper(exp.type->text) + " does not match connector '" + connector.name +
+                           "' of type " + out.info->name,
+                       active.text.Pos(exp.type->offset, exp.type->length));
+    out.ok = false;
+  }
+  out.merged = connector.params;
+  if (exp.options)
+    for (const auto& [key, value] : exp.options->value.items()) out.merged[key] = value;
+  if (!out.merged.contains("table") && !out.merged.contains("table_name")) {
+    if (exp.table) {
+      out.merged["table"] = exp.table->Display();
+    } else {
+      diagnostics_.Error("SF411", "EXPORT to connector '" + connector.name + "' requires option \"table\"",
+                         dest_pos);
+      out.ok = false;
+    }
+  }
+  detail.format = out.info->name;
+  detail.destination_type = out.info->name;
+}
+
+// EXPORT ... TO 'path' or 's3://...': the format from TYPE, the S3 profile's format option or the extension
+// (§9.8.1), and the destination type that writes it.
+void Compiler::ResolveFileExport(const ActiveStatement& active, const parser::ExportStmt& exp,
+                                 const SourcePos& dest_pos, ExportDetail& detail, ExportResolution& out) {
+  const bool s3 = StartsWith(exp.destination, "s3://");
+  detail.destination = exp.destination;
+  detail.directory_target = EndsWith(exp.destination, "/");
+  if (s3) out.ok &= MergeS3ProfileConnector(out.merged, exp.destination, dest_pos);
+  const std::string cannot_infer =
+      "cannot infer the export type of '" + exp.destination + "'; add TYPE CSV, PARQUET, JSON or NDJSON";
+  std::optional<std::string> type_format;
+  if (exp.type) {
+    type_format = FormatFromType(exp.type->text);
+    if (!type_format && !(s3 && EqualsIgnoreCase(exp.type->text, "s3"))) {
+      diagnostics_.Error("SF409", cannot_infer, active.text.Pos(exp.type->offset, exp.type->length));
+      out.ok = false;
+    }
+  }
+  const std::optional<std::string> path_format = FormatFromPath(exp.destination);
+  std::optional<std::string> format = type_format;
+  for (const char* key : {"format", "file_format"})  // file_format: alias of format (CONNECTORS.md §3.6)
+    if (!format && s3 && out.merged.contains(key) && out.merged[key].is_string())
+      format = FormatFromType(out.merged[key].get<std::string>());
+  if (!format) format = path_format;
+  if (out.ok && !format) {
+    diagnostics_.Error("SF409", cannot_infer, dest_pos);
+    out.ok = false;
+  }
+  if (out.ok && type_format && path_format && *type_format != *path_format) {
+    std::string ext = exp.destination.substr(exp.destination.find_last_of('.'));
+    diagnostics_.Warning("W403",
+                         "destination extension '" + ext + "' does not match TYPE " + ToUpper(exp.type->text),
+                         dest_pos);
+  }
+  if (!format) return;
+  detail.format = *format;
+  const std::string registry_type = s3 ? "s3" : (*format == "ndjson" ? "json" : *format);
+  out.info = connectors::BuiltinRegistries().destinations.Find(registry_type);
+  detail.destination_type = registry_type;
+  const bool tsv =
+      (exp.type && EqualsIgnoreCase(exp.type->text, "tsv")) || (!exp.type && IsTsvPath(exp.destination));
+  if (tsv && *format == "csv" && !out.merged.contains("delimiter") && !out.merged.contains("sep"))
+    detail.resolved.values["delimiter"] = "\t";
+}
+
+// The merged options against the destination's schema; the resolved options with defaults, the write mode and
+// keys; secret option values masked in the plan and remembered for redaction.
+void Compiler::ValidateExportOptions(const ActiveStatement& active, const parser::ExportStmt& exp,
+                                     const SourcePos& dest_pos, const ExportResolution& resolution,
+                                     ExportDetail& detail) {
+  const connectors::ConnectorTypeInfo& info = *resolution.info;
+  auto validated =
+      connectors::ValidateExportOptions(info, detail.format, resolution.merged, detail.directory_target);
+  ReportParamIssues(validated.issues, active, exp.options, resolution.connector, dest_pos);
+  const nlohmann::ordered_json preset = detail.resolved.values;
+  detail.resolved = connectors::WithDefaults(info, exp.destination, validated.canonical);
+  for (const auto& [key, value] : preset.items())
+    if (!validated.canonical.contains(key)) detail.resolved.values[key] = value;
+  detail.mode = ParseWriteMode(detail.resolved.GetString("mode", "replace")).value_or(WriteMode::kReplace);
+  detail.keys = detail.resolved.GetStringList("keys");
+  for (const auto& [key, value] : detail.options_as_given.items())
+    if (connectors::IsSecretParam(info, key)) {
+      if (value.is_string()) secret_values_.push_back(value.get<std::string>());
+      detail.options_as_given[key] = "***";
+    }
+}
+
 void Compiler::BuildSql(ActiveStatement& active, const parser::SqlStmt& sql) {
   SqlDetail detail;
   detail.sql = sql.sql;
   std::string first = parser::FirstWord(sql.sql);
   std::string upper = ToUpper(sql.sql.substr(0, 64));
-  detail.autocommit = first == "ATTACH" || first == "DETACH" || first == "CHECKPOINT" || first == "VACUUM" ||
-                      ((first == "EXPORT" || first == "IMPORT") && upper.find("DATABASE") != std::string::npos);
+  detail.autocommit =
+      first == "ATTACH" || first == "DETACH" || first == "CHECKPOINT" || first == "VACUUM" ||
+      ((first == "EXPORT" || first == "IMPORT") && upper.find("DATABASE") != std::string::npos);
   auto macros = FindTimeMacros(sql.sql);
   for (const auto& macro : macros)
-    diagnostics_.Error("SF206", "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
+    diagnostics_.Error("SF206",
+                       "time macro " + macro + " is only available in CREATE TABLE ... MODE INCREMENTAL",
                        active.pos);
   if (auto error = analyzer_.ParseError(sql.sql)) {
     auto& d = diagnostics_.Error("SF121", "SQL syntax error: " + *error, active.pos);
     static const std::vector<std::string> kKeywords = {"SOURCE", "LOAD", "EXPORT", "INCLUDE"};
-    if (auto s = DidYouMean(first, kKeywords); s && *s != first) d.hints.push_back("did you mean " + *s + "?");
+    if (auto s = DidYouMean(first, kKeywords); s && *s != first)
+      d.hints.push_back("did you mean " + *s + "?");
     // A line inside the statement that starts with a DSL keyword usually means a missing ';' before it.
     std::vector<std::string> lines = Split(sql.sql, '\n');
     for (size_t i = 1; i < lines.size(); ++i) {
       std::string word = parser::FirstWord(lines[i]);
       if (word == "SOURCE" || word == "LOAD" || word == "EXPORT" || word == "INCLUDE" || word == "CREATE") {
-        d.hints.push_back("is a ';' missing at the end of line " + std::to_string(active.pos.line + i - 1) + "?");
+        d.hints.push_back("is a ';' missing at the end of line " + std::to_string(active.pos.line + i - 1) +
+                          "?");
         break;
       }
     }
@@ -805,8 +875,9 @@ void Compiler::WarnUnusedCliVariables() {
   for (const auto& [name, pos] : all_sets_) used.push_back(name);
   for (const auto& [name, value] : request_.cli_vars) {
     if (std::find(used.begin(), used.end(), name) != used.end()) continue;
-    auto& d = diagnostics_.Warning("W202", "variable '" + name + "' given with --vars is not used by pipeline '" +
-                                               request_.pipeline + "'");
+    auto& d =
+        diagnostics_.Warning("W202", "variable '" + name + "' given with --vars is not used by pipeline '" +
+                                         request_.pipeline + "'");
     if (auto close = DidYouMean(name, used)) d.hints.push_back("did you mean '" + *close + "'?");
   }
 }
@@ -835,7 +906,8 @@ void Compiler::CrossStatementAnalysis() {
 
 }  // namespace
 
-std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources) {
+std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics,
+                                    SourceCache& sources) {
   Compiler compiler(request, diagnostics, sources);
   return compiler.Run();
 }

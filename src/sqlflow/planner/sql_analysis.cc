@@ -44,8 +44,8 @@ std::vector<Token> Tokenize(const std::string& sql) {
     } else if (kind == sqltext::RegionKind::kQuoted) {
       size_t start = i;
       i = scanner.Skip(i);
-      tokens.push_back({"\"", sqltext::UnquoteIdentifier(std::string_view(sql).substr(start, i - start)), start,
-                        true, depth});
+      tokens.push_back({"\"", sqltext::UnquoteIdentifier(std::string_view(sql).substr(start, i - start)),
+                        start, true, depth});
     } else if (IsIdentChar(c)) {
       size_t start = i;
       while (i < n && IsIdentChar(sql[i])) ++i;
@@ -63,7 +63,9 @@ std::vector<Token> Tokenize(const std::string& sql) {
   return tokens;
 }
 
-bool IsName(const Token& t) { return t.quoted || (!t.upper.empty() && IsIdentChar(t.upper[0])); }
+bool IsName(const Token& t) {
+  return t.quoted || (!t.upper.empty() && IsIdentChar(t.upper[0]));
+}
 
 // Reads a qualified name at tokens[i]; returns the table key and advances i.
 std::string ReadQName(const std::vector<Token>& tokens, size_t& i) {
@@ -93,22 +95,29 @@ std::string TableKey(const std::string& schema, const std::string& name) {
   std::string lower_schema = ToLower(schema);
   if (lower_schema == "information_schema" || lower_schema == "pg_catalog") return "";
   if (name.find('/') != std::string::npos) return "";
-  // A dotted name is one quoted identifier ("a.b") or a file name ('data.csv'): keyed in quoted form so that it
-  // never equals the schema-qualified a.b; an unknown one is not reported (it may be a file).
+  // A dotted name is one quoted identifier ("a.b") or a file name ('data.csv'): keyed in quoted form so that
+  // it never equals the schema-qualified a.b; an unknown one is not reported (it may be a file).
   std::string lower = name.find('.') != std::string::npos ? QuoteIdent(ToLower(name)) : ToLower(name);
   if (lower_schema.empty() || lower_schema == "main") return lower;
   return lower_schema + "." + lower;
 }
 
 SqlAnalyzer::SqlAnalyzer() {
-  db_ = engine::Database::Open({});
+  // One thread: the analyzer only parses (json_serialize_sql of one statement at a time), and DuckDB's task
+  // scheduler hand-offs cost more than the parse (a third of `pipeline validate` on 5,000 lines).
+  engine::EngineOptions options;
+  options.threads = 1;
+  db_ = engine::Database::Open(options);
   conn_ = std::make_unique<engine::Connection>(*db_);
-  serialize_ = std::make_unique<engine::PreparedStatement>(conn_->Prepare("SELECT json_serialize_sql($1::VARCHAR)"));
+  serialize_ =
+      std::make_unique<engine::PreparedStatement>(conn_->Prepare("SELECT json_serialize_sql($1::VARCHAR)"));
 }
 
 SqlAnalyzer::~SqlAnalyzer() = default;
 
-std::optional<std::string> SqlAnalyzer::ParseError(const std::string& sql) { return conn_->ParseError(sql); }
+std::optional<std::string> SqlAnalyzer::ParseError(const std::string& sql) {
+  return conn_->ParseError(sql);
+}
 
 bool SqlAnalyzer::IsValidType(const std::string& type) {
   std::string t = EqualsIgnoreCase(Trim(type), "number") ? "DOUBLE" : type;
@@ -156,7 +165,8 @@ TableUse SqlAnalyzer::AnalyzeQuery(const std::string& query) {
     if (node.is_object()) {
       if (node.contains("cte_map") && node["cte_map"].is_object() && node["cte_map"].contains("map")) {
         for (const auto& entry : node["cte_map"]["map"])
-          if (entry.contains("key") && entry["key"].is_string()) ctes.insert(ToLower(entry["key"].get<std::string>()));
+          if (entry.contains("key") && entry["key"].is_string())
+            ctes.insert(ToLower(entry["key"].get<std::string>()));
       }
       auto text = [&](const char* field) {
         auto it = node.find(field);
@@ -180,131 +190,159 @@ TableUse SqlAnalyzer::AnalyzeQuery(const std::string& query) {
   return use;
 }
 
-TableUse SqlAnalyzer::AnalyzeStatement(const std::string& sql) {
-  std::vector<Token> tokens = Tokenize(sql);
-  TableUse use;
-  if (tokens.empty()) return use;
-  const std::string& first = tokens[0].upper;
-  auto query_from = [&](size_t start_token) -> std::optional<size_t> {
-    for (size_t k = start_token; k < tokens.size(); ++k) {
-      const std::string& w = tokens[k].upper;
-      if (tokens[k].depth == 0 && (w == "SELECT" || w == "WITH" || w == "VALUES" || w == "FROM"))
-        return tokens[k].offset;
+namespace {
+
+// The tables one DDL/DML statement reads, writes and creates, from its tokens; the queries it embeds are
+// analysed by `analyze_query` (DuckDB's parser). One method per statement kind.
+class StatementUse {
+ public:
+  using QueryAnalyzer = std::function<TableUse(const std::string&)>;
+  StatementUse(const std::string& sql, const QueryAnalyzer& analyze_query)
+      : sql_(sql), tokens_(Tokenize(sql)), analyze_query_(analyze_query) {}
+
+  bool empty() const { return tokens_.empty(); }
+  const std::string& first() const { return tokens_[0].upper; }
+
+  TableUse Create() {
+    size_t i = 1;
+    if (Is(i, "OR") && Is(i + 1, "REPLACE")) i += 2;
+    while (Is(i, "TEMP") || Is(i, "TEMPORARY")) ++i;
+    if (!(Is(i, "TABLE") || Is(i, "VIEW"))) return use_;
+    ++i;
+    if (Is(i, "IF") && Is(i + 1, "NOT") && Is(i + 2, "EXISTS")) i += 3;
+    const std::string name = ReadQName(tokens_, i);
+    AddUnique(use_.writes, name);
+    AddUnique(use_.creates, name);
+    for (size_t k = i; k < tokens_.size(); ++k) {
+      if (tokens_[k].depth != 0 || tokens_[k].upper != "AS") continue;
+      if (auto start = QueryFrom(k + 1))
+        MergeReads(analyze_query_(sql_.substr(*start)));
+      else if (Is(k + 1, "("))
+        MergeReads(analyze_query_(sql_.substr(tokens_[k + 1].offset)));
+      break;
+    }
+    return use_;
+  }
+
+  TableUse Insert() {
+    size_t i = 1;
+    while (i < tokens_.size() && tokens_[i].upper != "INTO") ++i;
+    ++i;
+    ReadsAndWrites(ReadQName(tokens_, i));
+    if (auto start = QueryFrom(i)) MergeReads(analyze_query_(sql_.substr(*start)));
+    return use_;
+  }
+
+  TableUse Update() {
+    size_t i = 1;
+    ReadsAndWrites(ReadQName(tokens_, i));
+    return use_;
+  }
+
+  TableUse Delete() {
+    size_t i = 1;
+    if (Is(i, "FROM")) ++i;
+    ReadsAndWrites(ReadQName(tokens_, i));
+    // DELETE FROM t WHERE ... reads like SELECT * FROM t WHERE ...
+    TableUse q = analyze_query_("SELECT * " + sql_.substr(tokens_[0].offset + 6));
+    if (q.analyzed) MergeReads(q);
+    return use_;
+  }
+
+  TableUse Drop() {
+    size_t i = 1;
+    if (!(Is(i, "TABLE") || Is(i, "VIEW"))) return use_;
+    ++i;
+    const bool if_exists = Is(i, "IF") && Is(i + 1, "EXISTS");
+    if (if_exists) i += 2;
+    const std::string name = ReadQName(tokens_, i);
+    AddUnique(use_.writes, name);
+    if (!if_exists) AddUnique(use_.reads, name);
+    return use_;
+  }
+
+  TableUse Alter() {
+    size_t i = 1;
+    if (!(Is(i, "TABLE") || Is(i, "VIEW"))) return use_;
+    ++i;
+    if (Is(i, "IF") && Is(i + 1, "EXISTS")) i += 2;
+    ReadsAndWrites(ReadQName(tokens_, i));
+    if (Is(i, "RENAME") && Is(i + 1, "TO")) {
+      size_t k = i + 2;
+      const std::string renamed = ReadQName(tokens_, k);
+      AddUnique(use_.writes, renamed);
+      AddUnique(use_.creates, renamed);
+    }
+    return use_;
+  }
+
+  TableUse Copy() {
+    size_t i = 1;
+    if (Is(i, "(")) {
+      size_t end = sql_.size();
+      for (size_t k = i + 1; k < tokens_.size(); ++k)
+        if (tokens_[k].upper == ")" && tokens_[k].depth == 1) {
+          end = tokens_[k].offset;
+          break;
+        }
+      MergeReads(analyze_query_(sql_.substr(tokens_[i].offset + 1, end - tokens_[i].offset - 1)));
+      return use_;
+    }
+    const std::string name = ReadQName(tokens_, i);
+    while (i < tokens_.size() && tokens_[i].upper != "TO" && tokens_[i].upper != "FROM") ++i;
+    if (Is(i, "FROM")) AddUnique(use_.writes, name);
+    AddUnique(use_.reads, name);
+    return use_;
+  }
+
+ private:
+  bool Is(size_t k, const char* word) const { return k < tokens_.size() && tokens_[k].upper == word; }
+
+  // The offset of the query that starts at or after token `start_token` (at parenthesis depth 0).
+  std::optional<size_t> QueryFrom(size_t start_token) const {
+    for (size_t k = start_token; k < tokens_.size(); ++k) {
+      const std::string& w = tokens_[k].upper;
+      if (tokens_[k].depth == 0 && (w == "SELECT" || w == "WITH" || w == "VALUES" || w == "FROM"))
+        return tokens_[k].offset;
     }
     return std::nullopt;
-  };
-  auto merge_reads = [&](const TableUse& q) {
-    for (const auto& r : q.reads) AddUnique(use.reads, r);
-    if (!q.analyzed) use.analyzed = false;
-  };
+  }
 
-  if (first == "SELECT" || first == "WITH" || first == "FROM" || first == "VALUES" || first == "(") {
+  void MergeReads(const TableUse& q) {
+    for (const auto& r : q.reads) AddUnique(use_.reads, r);
+    if (!q.analyzed) use_.analyzed = false;
+  }
+
+  void ReadsAndWrites(const std::string& name) {
+    AddUnique(use_.writes, name);
+    AddUnique(use_.reads, name);
+  }
+
+  const std::string& sql_;
+  std::vector<Token> tokens_;
+  const QueryAnalyzer& analyze_query_;
+  TableUse use_;
+};
+
+}  // namespace
+
+TableUse SqlAnalyzer::AnalyzeStatement(const std::string& sql) {
+  const StatementUse::QueryAnalyzer analyze_query = [this](const std::string& query) {
+    return AnalyzeQuery(query);
+  };
+  StatementUse statement(sql, analyze_query);
+  if (statement.empty()) return TableUse{};
+  const std::string& first = statement.first();
+  if (first == "SELECT" || first == "WITH" || first == "FROM" || first == "VALUES" || first == "(")
     return AnalyzeQuery(sql);
-  }
-  if (first == "CREATE") {
-    size_t i = 1;
-    if (i + 1 < tokens.size() && tokens[i].upper == "OR" && tokens[i + 1].upper == "REPLACE") i += 2;
-    while (i < tokens.size() && (tokens[i].upper == "TEMP" || tokens[i].upper == "TEMPORARY")) ++i;
-    if (i < tokens.size() && (tokens[i].upper == "TABLE" || tokens[i].upper == "VIEW")) {
-      ++i;
-      if (i + 2 < tokens.size() && tokens[i].upper == "IF" && tokens[i + 1].upper == "NOT" &&
-          tokens[i + 2].upper == "EXISTS")
-        i += 3;
-      std::string name = ReadQName(tokens, i);
-      AddUnique(use.writes, name);
-      AddUnique(use.creates, name);
-      for (size_t k = i; k < tokens.size(); ++k) {
-        if (tokens[k].depth == 0 && tokens[k].upper == "AS") {
-          if (auto start = query_from(k + 1)) merge_reads(AnalyzeQuery(sql.substr(*start)));
-          else if (k + 1 < tokens.size() && tokens[k + 1].upper == "(")
-            merge_reads(AnalyzeQuery(sql.substr(tokens[k + 1].offset)));
-          break;
-        }
-      }
-    }
-    return use;
-  }
-  if (first == "INSERT") {
-    size_t i = 1;
-    while (i < tokens.size() && tokens[i].upper != "INTO") ++i;
-    ++i;
-    std::string name = ReadQName(tokens, i);
-    AddUnique(use.writes, name);
-    AddUnique(use.reads, name);
-    if (auto start = query_from(i)) merge_reads(AnalyzeQuery(sql.substr(*start)));
-    return use;
-  }
-  if (first == "UPDATE") {
-    size_t i = 1;
-    std::string name = ReadQName(tokens, i);
-    AddUnique(use.writes, name);
-    AddUnique(use.reads, name);
-    return use;
-  }
-  if (first == "DELETE") {
-    size_t i = 1;
-    if (i < tokens.size() && tokens[i].upper == "FROM") ++i;
-    std::string name = ReadQName(tokens, i);
-    AddUnique(use.writes, name);
-    AddUnique(use.reads, name);
-    // DELETE FROM t WHERE ... reads like SELECT * FROM t WHERE ...
-    TableUse q = AnalyzeQuery("SELECT * " + sql.substr(tokens[0].offset + 6));
-    if (q.analyzed) merge_reads(q);
-    return use;
-  }
-  if (first == "DROP") {
-    size_t i = 1;
-    if (i < tokens.size() && (tokens[i].upper == "TABLE" || tokens[i].upper == "VIEW")) {
-      ++i;
-      bool if_exists = false;
-      if (i + 1 < tokens.size() && tokens[i].upper == "IF" && tokens[i + 1].upper == "EXISTS") {
-        i += 2;
-        if_exists = true;
-      }
-      std::string name = ReadQName(tokens, i);
-      AddUnique(use.writes, name);
-      if (!if_exists) AddUnique(use.reads, name);
-    }
-    return use;
-  }
-  if (first == "ALTER") {
-    size_t i = 1;
-    if (i < tokens.size() && (tokens[i].upper == "TABLE" || tokens[i].upper == "VIEW")) {
-      ++i;
-      if (i + 1 < tokens.size() && tokens[i].upper == "IF" && tokens[i + 1].upper == "EXISTS") i += 2;
-      std::string name = ReadQName(tokens, i);
-      AddUnique(use.writes, name);
-      AddUnique(use.reads, name);
-      if (i + 1 < tokens.size() && tokens[i].upper == "RENAME" && tokens[i + 1].upper == "TO") {
-        size_t k = i + 2;
-        std::string renamed = ReadQName(tokens, k);
-        AddUnique(use.writes, renamed);
-        AddUnique(use.creates, renamed);
-      }
-    }
-    return use;
-  }
-  if (first == "COPY") {
-    size_t i = 1;
-    if (i < tokens.size() && tokens[i].upper == "(") {
-      size_t end = sql.size();
-      for (size_t k = i + 1; k < tokens.size(); ++k)
-        if (tokens[k].upper == ")" && tokens[k].depth == 1) {
-          end = tokens[k].offset;
-          break;
-        }
-      merge_reads(AnalyzeQuery(sql.substr(tokens[i].offset + 1, end - tokens[i].offset - 1)));
-      return use;
-    }
-    std::string name = ReadQName(tokens, i);
-    while (i < tokens.size() && tokens[i].upper != "TO" && tokens[i].upper != "FROM") ++i;
-    if (i < tokens.size() && tokens[i].upper == "FROM") {
-      AddUnique(use.writes, name);
-    }
-    AddUnique(use.reads, name);
-    return use;
-  }
-  return use;
+  if (first == "CREATE") return statement.Create();
+  if (first == "INSERT") return statement.Insert();
+  if (first == "UPDATE") return statement.Update();
+  if (first == "DELETE") return statement.Delete();
+  if (first == "DROP") return statement.Drop();
+  if (first == "ALTER") return statement.Alter();
+  if (first == "COPY") return statement.Copy();
+  return TableUse{};
 }
 
 std::vector<std::string> FindTimeMacros(const std::string& sql) {
@@ -326,8 +364,9 @@ std::vector<std::string> FindTimeMacros(const std::string& sql) {
   return found;
 }
 
-std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_date, const std::string& end_date,
-                              const std::string& start_dt, const std::string& end_dt) {
+std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_date,
+                              const std::string& end_date, const std::string& start_dt,
+                              const std::string& end_dt) {
   struct Hit {
     size_t pos, len;
     const std::string* value;
@@ -340,7 +379,8 @@ std::string ReplaceTimeMacros(const std::string& sql, const std::string& start_d
     for (const auto& [macro, value] : macros) {
       size_t pos = 0, len = std::string(macro).size();
       while ((pos = lower.find(macro, pos)) != std::string::npos) {
-        if (pos + len >= lower.size() || !IsIdentChar(lower[pos + len])) hits.push_back({begin + pos, len, value});
+        if (pos + len >= lower.size() || !IsIdentChar(lower[pos + len]))
+          hits.push_back({begin + pos, len, value});
         pos += len;
       }
     }

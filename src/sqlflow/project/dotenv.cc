@@ -103,7 +103,7 @@ std::vector<std::pair<std::string, std::string>> ParseDotEnv(std::string_view te
     };
     size_t equals = rest.find('=');
     if (equals == std::string_view::npos) {
-      malformed("expected KEY=VALUE");
+      malformed("expected NAME=VALUE");
       continue;
     }
     std::string key = Trim(rest.substr(0, equals));

@@ -255,7 +255,7 @@ std::optional<std::vector<std::pair<std::string, std::string>>> ParseCliVars(
       std::string pair = Trim(part);
       size_t equals = pair.find('=');
       if (equals == std::string::npos) {
-        diagnostics.Error("SF205", "invalid --vars: expected key=value, found '" + pair + "'")
+        diagnostics.Error("SF205", "invalid --vars: expected name=value, found '" + pair + "'")
             .hints.push_back("use the JSON form for values that contain ',': --vars '{\"k\": \"a,b\"}'");
         ok = false;
         continue;

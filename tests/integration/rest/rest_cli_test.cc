@@ -179,8 +179,8 @@ TEST_F(RestCli, F28_SigintDuringAStalledRead) {
 LOAD items_log FROM items MODE APPEND;
 )");
   ASSERT_EQ(Shell(Cli("pipeline run p")).exit_code, 0);
-  const std::string before =
-      Query("SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log");
+  const std::string before = Query(
+      "SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log");
   mock.api().Grow(40);
   mock.Fault({{"path", "/api/pages"},
               {"query", {{"page", "2"}}},
@@ -195,7 +195,22 @@ LOAD items_log FROM items MODE APPEND;
           "p", static_cast<char*>(nullptr));
     _exit(127);
   }
+  // SIGINT 0.5 s into the LOAD, and never before the stalled request has arrived (a loaded machine may take
+  // longer than 0.5 s to get there; a signal before the read would test nothing).
+  const auto started = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto stalled = [&] {
+    for (const auto& request : mock.Requests("/api/pages"))
+      if (request.query.find("page=2") != std::string::npos) return true;
+    return false;
+  };
+  while (!stalled() && std::chrono::steady_clock::now() - started < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!stalled()) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    FAIL() << "the run never reached the stalled page";
+  }
   kill(pid, SIGINT);
   const auto signalled = std::chrono::steady_clock::now();
   int status = 0;
@@ -216,7 +231,8 @@ LOAD items_log FROM items MODE APPEND;
   EXPECT_LT(seconds, 1.0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "status " << status;
   EXPECT_EQ(
-      Query("SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log"),
+      Query(
+          "SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log"),
       before);
   size_t leftovers = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir_ + "/tmp"))
