@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "connectors_test_util.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/connectors/files/file_destination.h"
 #include "sqlflow/connectors/files/file_source.h"
@@ -21,17 +22,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const ConnectorTypeInfo& SourceType(const std::string& name) {
-  const ConnectorTypeInfo* info = BuiltinRegistries().sources.Find(name);
-  EXPECT_NE(info, nullptr) << name;
-  return *info;
-}
-
-const ConnectorTypeInfo& DestinationType(const std::string& name) {
-  const ConnectorTypeInfo* info = BuiltinRegistries().destinations.Find(name);
-  EXPECT_NE(info, nullptr) << name;
-  return *info;
-}
+using testing::DestinationType;
+using testing::SourceType;
 
 // The schema default of `key` (the test fails when there is none).
 Json SchemaDefault(const ConnectorTypeInfo& type, const std::string& key) {
