@@ -3,16 +3,12 @@
 #include <regex>
 
 #include "sqlflow/connectors/json/json_registration.h"
+#include "sqlflow/connectors/registry/options_util.h"
 #include "sqlflow/connectors/registry/type_strings.h"
 #include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
 namespace {
-
-std::optional<std::string> OptionalString(const ResolvedParams& params, const char* key) {
-  if (!params.Has(key)) return std::nullopt;
-  return params.GetString(key);
-}
 
 void CheckRecordsPath(const JsonReadOptions& o, std::vector<ParamIssue>& issues) {
   if (!o.records_path) return;

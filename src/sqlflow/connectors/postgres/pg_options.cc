@@ -17,11 +17,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr const char* kPrefix = "POSTGRES connector: ";
 
-std::optional<std::string> OptionalString(const ResolvedParams& params, const char* key) {
-  if (!params.Has(key)) return std::nullopt;
-  return params.GetString(key);
-}
-
 std::string NumberText(const Json& value) {
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_number()) return std::to_string(static_cast<int64_t>(value.get<double>()));

@@ -18,6 +18,11 @@ void AddIssueOnce(std::vector<ParamIssue>& issues, Severity severity, std::strin
   AddIssue(issues, severity, std::move(code), std::move(message), std::move(key), std::move(hints));
 }
 
+std::optional<std::string> OptionalString(const ResolvedParams& params, const std::string& key) {
+  if (!params.Has(key)) return std::nullopt;
+  return params.GetString(key);
+}
+
 void ThrowFirstError(const std::vector<ParamIssue>& issues) {
   for (const auto& issue : issues)
     if (issue.severity == Severity::kError) throw Error(ErrorKind::kInvalidConfig, issue.message);

@@ -5,6 +5,7 @@
 // defaults and Configure gets them with every default filled in; both then parse the same values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ bool EqualsSchemaDefault(const ConnectorTypeInfo& type, const std::string& key,
 // connector's parser state, e.g. a schema constraint that Configure must enforce too).
 void AddIssueOnce(std::vector<ParamIssue>& issues, Severity severity, std::string code, std::string message,
                   std::string key = "", std::vector<std::string> hints = {});
+
+// params[key] as a string when the key is given (an optional parameter without a schema default).
+std::optional<std::string> OptionalString(const ResolvedParams& params, const std::string& key);
 
 // What Configure does with a parse result: throws Error(kInvalidConfig) with the first error's message.
 void ThrowFirstError(const std::vector<ParamIssue>& issues);
