@@ -12,6 +12,7 @@
 #include "sqlflow/connectors/postgres/pg_copy_decoder.h"
 #include "sqlflow/connectors/postgres/pg_copy_encoder.h"
 #include "sqlflow/connectors/postgres/pg_factories.h"
+#include "sqlflow/connectors/postgres/pg_options.h"
 #include "sqlflow/connectors/postgres/pg_retry.h"
 #include "sqlflow/connectors/postgres/pg_wire.h"
 #include "sqlflow/net/circuit_breaker.h"
@@ -184,6 +185,14 @@ TEST(PostgresOffline, CircuitBreakerOpensAfterTheThresholdAndProbesAfterRecovery
   EXPECT_NO_THROW(breaker.Check(clock));
 }
 
+// Connection settings as Configure builds them: parse the options, then the libpq keywords.
+ConnectSettings SettingsOf(const ResolvedParams& params) {
+  std::vector<ParamIssue> issues;
+  const PgSourceOptions options = ParsePgSourceOptions(params.values, issues);
+  EXPECT_TRUE(issues.empty());
+  return ConnectSettings::FromOptions(options.connection);
+}
+
 TEST(PostgresOffline, ExplicitParametersOverrideUriPartsAndDefaultsDoNot) {
   auto keywords = [](const ConnectSettings& settings) {
     std::string out;
@@ -191,29 +200,27 @@ TEST(PostgresOffline, ExplicitParametersOverrideUriPartsAndDefaultsDoNot) {
     return out;
   };
   // Registry defaults (port 5432, sslmode prefer, connect_timeout 10, application_name) come before the URI.
-  auto uri_only =
-      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw9x@db.example:6543/app"}}));
+  auto uri_only = SettingsOf(SourceParams({{"uri", "postgresql://u:pw9x@db.example:6543/app"}}));
   EXPECT_EQ(keywords(uri_only),
             "connect_timeout=10 application_name=sqlflow port=5432 sslmode=prefer "
             "dbname=postgresql://u:pw9x@db.example:6543/app client_encoding=UTF8 ");
   EXPECT_EQ(uri_only.Endpoint(), "db.example:6543");
   // Explicit values come after it and win.
-  auto overridden =
-      ConnectSettings::FromParams(SourceParams({{"uri", "postgresql://u:pw9x@db.example:6543/app"},
-                                                {"port", 7000},
-                                                {"user", "other"},
-                                                {"database", "x"}}));
+  auto overridden = SettingsOf(SourceParams({{"uri", "postgresql://u:pw9x@db.example:6543/app"},
+                                             {"port", 7000},
+                                             {"user", "other"},
+                                             {"database", "x"}}));
   EXPECT_EQ(overridden.Endpoint(), "db.example:7000");
   EXPECT_NE(keywords(overridden).find("dbname=postgresql://u:pw9x@db.example:6543/app port=7000"),
             std::string::npos)
       << keywords(overridden);
   // Without a URI, port and sslmode at their defaults are left to libpq (PGPORT, PGSSLMODE).
-  auto plain = ConnectSettings::FromParams(SourceParams({{"host", "h"}}));
+  auto plain = SettingsOf(SourceParams({{"host", "h"}}));
   EXPECT_EQ(keywords(plain), "connect_timeout=10 application_name=sqlflow host=h client_encoding=UTF8 ");
   // Masking: URI passwords, the password parameter, key=value strings.
   EXPECT_EQ(uri_only.Mask("failed for postgresql://u:pw9x@db.example:6543/app and pw9x"),
             "failed for postgresql://u:***@db.example:6543/app and ***");
-  auto kv = ConnectSettings::FromParams(SourceParams({{"uri", "host=h password=s3cr3t-value dbname=d"}}));
+  auto kv = SettingsOf(SourceParams({{"uri", "host=h password=s3cr3t-value dbname=d"}}));
   EXPECT_EQ(kv.Mask("conninfo host=h password=s3cr3t-value dbname=d"),
             "conninfo host=h password=*** dbname=d");
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "connectors_test_util.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
@@ -12,17 +13,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const ConnectorTypeInfo& SourceType(const std::string& name) {
-  const ConnectorTypeInfo* info = BuiltinRegistries().sources.Find(name);
-  EXPECT_NE(info, nullptr) << name;
-  return *info;
-}
-
-const ConnectorTypeInfo& DestinationType(const std::string& name) {
-  const ConnectorTypeInfo* info = BuiltinRegistries().destinations.Find(name);
-  EXPECT_NE(info, nullptr) << name;
-  return *info;
-}
+using testing::DestinationType;
+using testing::SourceType;
 
 // The issues as "CODE message" lines, for exact comparisons.
 std::vector<std::string> Lines(const ValidatedParams& validated) {
@@ -105,8 +97,8 @@ TEST(ConnectorsRegistryTest, UnknownKeyGetsDidYouMeanOrTheKnownList) {
   EXPECT_EQ(validated.issues[0].hints[0], "did you mean 'delimiter'?");
   EXPECT_EQ(validated.issues[1].message, "CSV connector: unknown parameter 'zzzzzzzz'");
   ASSERT_EQ(validated.issues[1].hints.size(), 1u);
-  EXPECT_TRUE(
-      StartsWith(validated.issues[1].hints[0], "known parameters: all_varchar, allow_no_files, auto_detect, batch_size"))
+  EXPECT_TRUE(StartsWith(validated.issues[1].hints[0],
+                         "known parameters: all_varchar, allow_no_files, auto_detect, batch_size"))
       << validated.issues[1].hints[0];
   EXPECT_FALSE(validated.canonical.contains("delimter"));
 }
@@ -542,8 +534,8 @@ TEST(ConnectorsRegistryTest, DescribeAndParamsMarkdown) {
 }
 
 TEST(ConnectorsRegistryTest, EveryRegisteredTypeMakesARealInstance) {
-  for (const char* type : {"csv", "parquet", "json", "in_memory", "postgres", "s3", "rest", "google_sheets",
-                           "shopify"}) {
+  for (const char* type :
+       {"csv", "parquet", "json", "in_memory", "postgres", "s3", "rest", "google_sheets", "shopify"}) {
     EXPECT_NE(SourceType(type).make_source(), nullptr) << type;
   }
   for (const char* type : {"csv", "parquet", "json", "in_memory", "postgres", "s3"}) {

@@ -18,6 +18,19 @@
 
 namespace sqlflow::connectors::testing {
 
+// A registered type by name or alias (the test fails when there is none).
+inline const ConnectorTypeInfo& SourceType(const std::string& name) {
+  const ConnectorTypeInfo* info = BuiltinRegistries().sources.Find(name);
+  EXPECT_NE(info, nullptr) << name;
+  return *info;
+}
+
+inline const ConnectorTypeInfo& DestinationType(const std::string& name) {
+  const ConnectorTypeInfo* info = BuiltinRegistries().destinations.Find(name);
+  EXPECT_NE(info, nullptr) << name;
+  return *info;
+}
+
 // Creates a fresh directory and makes it the working directory; restores both on destruction.
 class ScopedWorkDir {
  public:

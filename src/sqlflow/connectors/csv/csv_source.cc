@@ -165,7 +165,7 @@ std::string CsvReadCall(const CsvReadOptions& o, const std::vector<std::string>&
 
 void CsvSource::Configure(const ResolvedParams& params) {
   FileSource::Configure(params);
-  options_ = ParseCsvReadOptions(params, paths_.front());
+  options_ = ParseCsvReadOptions(params, file_options_.paths.front());
 }
 
 PathRules CsvSource::Rules() const {
@@ -191,7 +191,7 @@ void CsvSource::CheckFiles(const std::vector<std::string>& files) const {
 
 std::string CsvSource::Relation(const std::vector<std::string>& files, engine::Connection* connection) const {
   if (!connection) return CsvReadCall(options_, files, options_.union_by_name, "", nullptr);
-  return PlanCsvRead(options_, files, params_.name, connection, "").table_function;
+  return PlanCsvRead(options_, files, file_options_.name, connection, "").table_function;
 }
 
 void CsvSource::FinishScan(FileScan& scan, const std::string& source_name,

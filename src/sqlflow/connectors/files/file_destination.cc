@@ -126,6 +126,19 @@ void CheckExportKeys(ExportInput& input, const std::vector<std::string>& keys) {
   }
 }
 
+FileWriteOptions ParseFileWriteOptions(const ResolvedParams& options) {
+  FileWriteOptions o;
+  o.path = options.GetString("path");
+  o.keys = options.GetStringList("keys");
+  if (options.Has("partition_by")) o.partition_by = options.GetStringList("partition_by");
+  return o;
+}
+
+void FileDestination::Configure(const ResolvedParams& options) {
+  options_ = options;
+  configured_ = ParseFileWriteOptions(options);
+}
+
 ResolvedParams FileDestination::Effective(const WriteRequest& request) const {
   ResolvedParams out = options_;
   if (!request.options.type.empty()) out.type = request.options.type;
@@ -138,7 +151,7 @@ ConnectionTestResult FileDestination::TestConnection() {
   ConnectionTester tester;
   std::string directory;
   tester.Run("directory writable", [&] {
-    std::string target = options_.GetString("path", "");
+    const std::string& target = configured_.path;
     fs::path parent = target.empty() ? fs::path(".") : fs::path(StripSlash(target)).parent_path();
     if (parent.empty()) parent = ".";
     directory = NearestExistingAncestor(parent);
@@ -152,21 +165,22 @@ ConnectionTestResult FileDestination::TestConnection() {
 
 WriteResult FileDestination::Write(const WriteRequest& request, ExportInput& input) {
   const ResolvedParams options = Effective(request);
+  const FileWriteOptions common = ParseFileWriteOptions(options);
   if (request.object.empty()) throw Error(ErrorKind::kInvalidConfig, Kind() + " destination: no target path");
-  if (EndsWith(request.object, "/") || options.Has("partition_by"))
-    return WriteDirectory(request, options, input);
-  return WriteFile(request, options, input);
+  if (EndsWith(request.object, "/") || common.partition_by)
+    return WriteDirectory(request, options, common, input);
+  return WriteFile(request, options, common, input);
 }
 
 WriteResult FileDestination::WriteFile(const WriteRequest& request, const ResolvedParams& options,
-                                       ExportInput& input) {
+                                       const FileWriteOptions& common, ExportInput& input) {
   switch (request.mode) {
     case WriteMode::kReplace:
       return ReplaceFile(request, options, input);
     case WriteMode::kAppend:
       return AppendFile(request, options, input);
     case WriteMode::kUpsert:
-      return UpsertFile(request, options, input);
+      return UpsertFile(request, options, common, input);
     case WriteMode::kIncremental:
       break;
   }
@@ -213,9 +227,9 @@ WriteResult FileDestination::AppendFile(const WriteRequest& request, const Resol
 }
 
 WriteResult FileDestination::UpsertFile(const WriteRequest& request, const ResolvedParams& options,
-                                        ExportInput& input) {
+                                        const FileWriteOptions& common, ExportInput& input) {
   std::vector<std::string> keys = request.keys;
-  if (keys.empty()) keys = options.GetStringList("keys");
+  if (keys.empty()) keys = common.keys;
   CheckExportKeys(input, keys);
   if (!Exists(request.object) || FileSizeOrZero(request.object) == 0) {
     WriteResult result = ReplaceFile(request, options, input);
@@ -297,7 +311,7 @@ WriteResult FileDestination::Rewrite(const WriteRequest& request, const Resolved
 }
 
 WriteResult FileDestination::WriteDirectory(const WriteRequest& request, const ResolvedParams& options,
-                                            ExportInput& input) {
+                                            const FileWriteOptions& common, ExportInput& input) {
   if (request.mode == WriteMode::kUpsert) {
     throw Error(ErrorKind::kUnsupported,
                 ToUpper(Kind()) + " destination does not support mode 'upsert'; supported: replace, append",
@@ -306,7 +320,7 @@ WriteResult FileDestination::WriteDirectory(const WriteRequest& request, const R
   const std::string directory = StripSlash(request.object);
   const std::string run_id = SafeRunId(request.run_id);
   const std::string extension = DataFileExtension(request, options);
-  const std::vector<std::string> partition_by = options.GetStringList("partition_by");
+  const std::vector<std::string> partition_by = common.partition_by.value_or(std::vector<std::string>{});
   std::string copy_options = CopyOptions(request, options, directory + "/data" + extension, true);
   if (!partition_by.empty()) {
     std::vector<std::string> quoted;

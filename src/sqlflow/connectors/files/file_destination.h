@@ -9,6 +9,7 @@
 //                 Append   new files data_<run_id>_<n>.<ext> (Hive sub-directories with partition_by)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,18 @@
 
 namespace sqlflow::connectors {
 
+// The options every file destination reads the same way (each format parses its COPY options itself, e.g.
+// ParseParquetWriteOptions, from the same overlaid parameters).
+struct FileWriteOptions {
+  std::string path;  // the configured target (TestConnection); "" = the EXPORT's
+  std::vector<std::string> keys;
+  std::optional<std::vector<std::string>> partition_by;  // given: a directory (Hive-partitioned) target
+};
+FileWriteOptions ParseFileWriteOptions(const ResolvedParams& options);
+
 class FileDestination : public Destination {
  public:
-  void Configure(const ResolvedParams& options) override { options_ = options; }
+  void Configure(const ResolvedParams& options) override;
   ConnectionTestResult TestConnection() override;
   std::set<WriteMode> Modes() const override {
     return {WriteMode::kReplace, WriteMode::kAppend, WriteMode::kUpsert};
@@ -59,16 +69,21 @@ class FileDestination : public Destination {
     (void)request, (void)options, (void)path;
   }
 
-  ResolvedParams options_;
+  ResolvedParams options_;  // as configured; Effective() overlays a write's options on them
 
  private:
-  WriteResult WriteFile(const WriteRequest& request, const ResolvedParams& options, ExportInput& input);
+  WriteResult WriteFile(const WriteRequest& request, const ResolvedParams& options,
+                        const FileWriteOptions& common, ExportInput& input);
   WriteResult ReplaceFile(const WriteRequest& request, const ResolvedParams& options, ExportInput& input);
   WriteResult AppendFile(const WriteRequest& request, const ResolvedParams& options, ExportInput& input);
-  WriteResult UpsertFile(const WriteRequest& request, const ResolvedParams& options, ExportInput& input);
+  WriteResult UpsertFile(const WriteRequest& request, const ResolvedParams& options,
+                         const FileWriteOptions& common, ExportInput& input);
   WriteResult Rewrite(const WriteRequest& request, const ResolvedParams& options, ExportInput& input,
                       const std::vector<std::string>& keys);
-  WriteResult WriteDirectory(const WriteRequest& request, const ResolvedParams& options, ExportInput& input);
+  WriteResult WriteDirectory(const WriteRequest& request, const ResolvedParams& options,
+                             const FileWriteOptions& common, ExportInput& input);
+
+  FileWriteOptions configured_;
 };
 
 // Key checks of an upsert over the export query: duplicate keys -> Error(kDataError, SF605) naming a sample

@@ -7,6 +7,8 @@
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/connectors/registry/options_util.h"
+#include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -135,25 +137,37 @@ Error FileScanHooks::TranslateError(const Error& error) const {
   return Error(error.kind(), Prefix() + error.what(), error.code(), error.hint());
 }
 
-void FileSource::Configure(const ResolvedParams& params) {
-  params_ = params;
-  paths_ = params.GetStringList("path");
-  if (paths_.empty()) {
-    throw Error(ErrorKind::kInvalidConfig,
-                ToUpper(params.type) + " connector: missing required parameter 'path'");
+FileSourceOptions ParseFileSourceOptions(const ResolvedParams& params, std::vector<ParamIssue>& issues) {
+  FileSourceOptions o;
+  o.type = params.type;
+  o.name = params.name;
+  o.paths = params.GetStringList("path");
+  o.allow_no_files = params.GetBool("allow_no_files");
+  o.columns = params.GetStringList("columns");
+  if (o.paths.empty()) {
+    AddIssue(issues, Severity::kError, "SF403",
+             ToUpper(params.type) + " connector: missing required parameter 'path'", "path");
   }
+  return o;
+}
+
+void FileSource::Configure(const ResolvedParams& params) {
+  std::vector<ParamIssue> issues;
+  file_options_ = ParseFileSourceOptions(params, issues);
+  ThrowFirstError(issues);
 }
 
 std::vector<std::string> FileSource::MatchedFiles() const {
   PathRules rules = Rules();
-  rules.allow_no_files = params_.GetBool("allow_no_files", false);
-  return ResolveFiles(paths_, rules);
+  rules.allow_no_files = file_options_.allow_no_files;
+  return ResolveFiles(file_options_.paths, rules);
 }
 
 std::string FileSource::ObjectLabel() const {
-  if (paths_.size() == 1) return "'" + paths_.front() + "'";
+  const std::vector<std::string>& paths = file_options_.paths;
+  if (paths.size() == 1) return "'" + paths.front() + "'";
   std::vector<std::string> quoted;
-  for (const auto& path : paths_) quoted.push_back("'" + path + "'");
+  for (const auto& path : paths) quoted.push_back("'" + path + "'");
   return "[" + Join(quoted, ", ") + "]";
 }
 
@@ -206,11 +220,11 @@ std::unique_ptr<ReadStream> FileSource::Read(const ReadRequest& request, ReadCon
   }
   if (request.cursor) scan.where = CursorPredicate(*request.cursor);
   scan.limit = request.limit;
-  const std::string source_name = context.source_name.empty() ? params_.name : context.source_name;
+  const std::string source_name = context.source_name.empty() ? file_options_.name : context.source_name;
   scan.hooks = std::make_shared<FileScanHooks>(ToUpper(TypePrefix()), source_name, files);
   FinishScan(scan, source_name, context.connection);
   std::vector<std::string> columns = request.columns;
-  if (columns.empty()) columns = params_.GetStringList("columns");
+  if (columns.empty()) columns = file_options_.columns;
   if (!columns.empty()) {
     if (context.connection) {
       CheckColumnsExist(columns, DescribeRelation(*context.connection, scan.table_function), ObjectLabel());

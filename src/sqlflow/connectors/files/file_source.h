@@ -74,7 +74,22 @@ class FileScanHooks : public ScanHooks {
   std::vector<std::string> files_;
 };
 
-// Base of the csv, parquet and json sources.
+struct ParamIssue;
+
+// What every file source reads the same way (each format parses its reader options itself, e.g.
+// ParseJsonReadOptions). Defaults come from the format's registry schema, already in the parameters.
+struct FileSourceOptions {
+  std::string type;  // csv | parquet | json (the connector type, for messages)
+  std::string name;  // the SOURCE name, for messages
+  std::vector<std::string> paths;
+  bool allow_no_files = false;
+  std::vector<std::string> columns;  // the configured projection; empty = all
+};
+
+// Never throws: a missing `path` (required by every file schema) goes to `issues`.
+FileSourceOptions ParseFileSourceOptions(const ResolvedParams& params, std::vector<ParamIssue>& issues);
+
+// Base of the csv, parquet and json sources. A format that overrides Configure calls FileSource::Configure.
 class FileSource : public Source {
  public:
   void Configure(const ResolvedParams& params) override;
@@ -106,8 +121,7 @@ class FileSource : public Source {
   std::vector<std::string> MatchedFiles() const;  // throws NotFound per the path rules
   std::string ObjectLabel() const;                // the configured path(s), for messages
 
-  ResolvedParams params_;
-  std::vector<std::string> paths_;
+  FileSourceOptions file_options_;
 };
 
 }  // namespace sqlflow::connectors

@@ -6,6 +6,7 @@
 
 #include "sqlflow/connectors/base/destination.h"
 #include "sqlflow/connectors/base/source.h"
+#include "sqlflow/connectors/in_memory/in_memory_options.h"
 
 namespace sqlflow::connectors {
 
@@ -21,20 +22,21 @@ class InMemorySource : public Source {
 
  private:
   std::string TableFor(std::string_view object) const;
-  ResolvedParams params_;
+  InMemorySourceOptions options_;
 };
 
 class InMemoryDestination : public Destination {
  public:
-  void Configure(const ResolvedParams& options) override { options_ = options; }
+  void Configure(const ResolvedParams& options) override;
   ConnectionTestResult TestConnection() override;
   std::set<WriteMode> Modes() const override {
     return {WriteMode::kReplace, WriteMode::kAppend, WriteMode::kUpsert};
   }
+  // The request's options (table_name, keys) are parsed with the same function as the configured ones.
   WriteResult Write(const WriteRequest& request, ExportInput& input) override;
 
  private:
-  ResolvedParams options_;
+  InMemoryDestinationOptions options_;
 };
 
 }  // namespace sqlflow::connectors

@@ -4,6 +4,7 @@
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/in_memory/in_memory_connector.h"
 #include "sqlflow/connectors/in_memory/in_memory_store.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -92,6 +93,26 @@ void CheckStageKeys(engine::Connection& connection, const std::string& stage,
   }
 }
 
+// Creates `stage` in the store (the caller's StageGuard drops it) with the export's columns and appends its
+// chunks; returns the rows.
+int64_t StageExport(engine::Connection& connection, ExportInput& input, const std::string& stage) {
+  engine::QueryResult result = input.Stream({});
+  std::vector<std::string> columns;
+  for (uint64_t i = 0; i < result.column_count(); ++i) {
+    columns.push_back(QuoteIdent(result.column_name(i)) + " " + result.column_type_name(i));
+  }
+  connection.Execute("CREATE TABLE " + QuoteIdent(stage) + " (" + Join(columns, ", ") + ")");
+  int64_t rows = 0;
+  engine::Appender appender(connection, "", stage);
+  while (std::optional<engine::DataChunk> chunk = result.FetchChunk()) {
+    if (chunk->size() == 0) break;
+    rows += static_cast<int64_t>(chunk->size());
+    appender.AppendChunk(*chunk);
+  }
+  appender.Close();
+  return rows;
+}
+
 }  // namespace
 
 ConnectionTestResult InMemoryDestination::TestConnection() {
@@ -100,38 +121,34 @@ ConnectionTestResult InMemoryDestination::TestConnection() {
   return tester.Finish("in-memory store writable");
 }
 
+void InMemoryDestination::Configure(const ResolvedParams& options) {
+  std::vector<ParamIssue> issues;
+  options_ = ParseInMemoryDestinationOptions(options.values, issues);
+  ThrowFirstError(issues);
+}
+
 WriteResult InMemoryDestination::Write(const WriteRequest& request, ExportInput& input) {
+  std::vector<ParamIssue> issues;
+  const InMemoryDestinationOptions requested =
+      ParseInMemoryDestinationOptions(request.options.values, issues);
+  ThrowFirstError(issues);
   std::string table = request.object;
-  if (table.empty()) table = request.options.GetString("table_name", options_.GetString("table_name"));
+  if (table.empty()) table = request.options.Has("table_name") ? requested.table_name : options_.table_name;
   if (table.empty()) throw Error(ErrorKind::kInvalidConfig, "IN_MEMORY destination: no table name");
   InMemoryStore& store = InMemoryStore::Get();
   auto connection = store.Connect();
 
   // 1. Pull the export's chunks into a private staging table of the store.
   const std::string stage = "__sqlflow_stage_" + RandomSuffix();
-  engine::QueryResult result = input.Stream({});
-  std::vector<std::string> columns;
-  for (uint64_t i = 0; i < result.column_count(); ++i) {
-    columns.push_back(QuoteIdent(result.column_name(i)) + " " + result.column_type_name(i));
-  }
-  connection->Execute("CREATE TABLE " + QuoteIdent(stage) + " (" + Join(columns, ", ") + ")");
   StageGuard guard(*connection, stage);
   WriteResult out;
-  {
-    engine::Appender appender(*connection, "", stage);
-    while (std::optional<engine::DataChunk> chunk = result.FetchChunk()) {
-      if (chunk->size() == 0) break;
-      out.rows += static_cast<int64_t>(chunk->size());
-      appender.AppendChunk(*chunk);
-    }
-    appender.Close();
-  }
+  out.rows = StageExport(*connection, input, stage);
 
   // 2. Apply the mode in one transaction.
   const std::string target = QuoteIdent(table);
   const std::string from_stage = "SELECT * FROM " + QuoteIdent(stage);
   std::vector<std::string> keys = request.keys;
-  if (keys.empty()) keys = request.options.GetStringList("keys");
+  if (keys.empty()) keys = requested.keys;
   if (request.mode == WriteMode::kUpsert) CheckStageKeys(*connection, stage, keys);
   const bool exists = store.Exists(table);
   if (request.mode != WriteMode::kReplace && exists) {

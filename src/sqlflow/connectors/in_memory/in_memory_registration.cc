@@ -1,9 +1,11 @@
-// Registry entries of the in_memory type (CONNECTORS.md §3.4).
+// Registry entries of the in_memory type (CONNECTORS.md §3.4): parameter schemas (the one place their
+// defaults are written), compile-time rules (the parse functions of in_memory_options.h, also used by
+// Configure) and factories.
 #include "sqlflow/connectors/in_memory/in_memory_registration.h"
 
 #include "sqlflow/connectors/in_memory/in_memory_connector.h"
+#include "sqlflow/connectors/in_memory/in_memory_options.h"
 #include "sqlflow/connectors/registry/param_builder.h"
-#include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -13,27 +15,6 @@ using Json = nlohmann::ordered_json;
 ParamSpec TableNameParam() {
   return P("table_name", ParamType::kString, "Store table; default: the LOAD target or EXPORT table name.")
       .Alias({"table", "name"});
-}
-
-void ValidateData(const Json& canonical, std::vector<ParamIssue>& issues) {
-  if (!canonical.contains("data")) return;
-  const Json& data = canonical["data"];
-  if (!data.is_array()) {
-    AddIssue(issues, Severity::kError, "SF404",
-             "IN_MEMORY connector: parameter 'data' must be an array of objects, got " + JsonTypeName(data) +
-                 " " + ShortJson(data),
-             "data");
-    return;
-  }
-  for (size_t i = 0; i < data.size(); ++i) {
-    if (!data[i].is_object()) {
-      AddIssue(issues, Severity::kError, "SF406",
-               "IN_MEMORY connector: parameter 'data' must be an array of objects; element " +
-                   std::to_string(i) + " is " + JsonTypeName(data[i]),
-               "data");
-      return;
-    }
-  }
 }
 
 }  // namespace
@@ -50,7 +31,9 @@ ConnectorTypeInfo InMemorySourceInfo() {
           .Label("array of objects"),
   };
   AppendParams(info.params, CommonSourceParams(nullptr));
-  info.validate = ValidateData;
+  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+    (void)ParseInMemorySourceOptions(canonical, issues);
+  };
   info.capabilities = {"multiple", "pushdown", true, {}, false, "none"};
   info.make_source = [] { return std::make_unique<InMemorySource>(); };
   return info;
@@ -64,6 +47,9 @@ ConnectorTypeInfo InMemoryDestinationInfo() {
   info.params = DestinationModeParams();
   info.params.push_back(TableNameParam());
   info.other_side_params = {{"data", "'data' is only valid on a source"}};
+  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+    (void)ParseInMemoryDestinationOptions(canonical, issues);
+  };
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<InMemoryDestination>(); };
   return info;

@@ -6,7 +6,7 @@
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/in_memory/in_memory_connector.h"
 #include "sqlflow/connectors/in_memory/in_memory_store.h"
-#include "sqlflow/connectors/registry/type_strings.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -79,27 +79,14 @@ class InMemoryReadStream : public ReadStream {
 }  // namespace
 
 void InMemorySource::Configure(const ResolvedParams& params) {
-  params_ = params;
-  if (params.Has("data")) {
-    const auto& data = params.values["data"];
-    if (!data.is_array()) {
-      throw Error(ErrorKind::kInvalidConfig,
-                  "IN_MEMORY connector: parameter 'data' must be an array of objects");
-    }
-    for (size_t i = 0; i < data.size(); ++i) {
-      if (!data[i].is_object()) {
-        throw Error(ErrorKind::kInvalidConfig,
-                    "IN_MEMORY connector: parameter 'data' must be an array of objects; "
-                    "element " +
-                        std::to_string(i) + " is " + std::string(data[i].type_name()));
-      }
-    }
-  }
+  std::vector<ParamIssue> issues;
+  options_ = ParseInMemorySourceOptions(params.values, issues);
+  ThrowFirstError(issues);
 }
 
 std::string InMemorySource::TableFor(std::string_view object) const {
   if (!object.empty()) return std::string(object);
-  std::string table = params_.GetString("table_name");
+  const std::string& table = options_.table_name;
   if (table.empty())
     throw Error(ErrorKind::kInvalidConfig, "IN_MEMORY connector: no table name (set 'table_name')");
   return table;
@@ -108,10 +95,10 @@ std::string InMemorySource::TableFor(std::string_view object) const {
 ConnectionTestResult InMemorySource::TestConnection(engine::Connection& scratch) {
   (void)scratch;
   ConnectionTester tester;
-  std::string table = params_.GetString("table_name");
+  const std::string& table = options_.table_name;
   tester.Run("table", [&] {
     if (table.empty()) return std::string("no table configured");
-    if (!params_.Has("data") && !InMemoryStore::Get().Exists(table)) InMemoryStore::Get().ThrowMissing(table);
+    if (!options_.data && !InMemoryStore::Get().Exists(table)) InMemoryStore::Get().ThrowMissing(table);
     return "table '" + table + "' exists";
   });
   return tester.Finish(table.empty() ? "in-memory store reachable"
@@ -136,58 +123,63 @@ std::vector<ObjectRef> InMemorySource::Discover(engine::Connection& scratch) {
 Schema InMemorySource::GetSchema(std::string_view object, engine::Connection& scratch) {
   (void)scratch;
   const std::string table = TableFor(object);
-  if (params_.Has("data") && !InMemoryStore::Get().Exists(table)) {
-    InMemoryStore::Get().Put(table, params_.values["data"]);
-  }
+  if (options_.data && !InMemoryStore::Get().Exists(table)) InMemoryStore::Get().Put(table, *options_.data);
   return InMemoryStore::Get().TableSchema(table);
 }
+
+namespace {
+
+bool HasColumn(const Schema& schema, const std::string& name) {
+  for (const auto& field : schema)
+    if (EqualsIgnoreCase(field.name, name)) return true;
+  return false;
+}
+
+// The store query's select list: `names` (empty = the table's columns, then declared columns it lacks), each
+// cast to its declared type where one is given (a declared column the table lacks is all NULL).
+std::vector<std::string> SelectList(const Schema& schema, std::vector<std::string> names,
+                                    const std::vector<std::pair<std::string, std::string>>& declared) {
+  auto declared_type = [&](const std::string& name) -> std::optional<std::string> {
+    for (const auto& [column, type] : declared)
+      if (EqualsIgnoreCase(column, name)) return type;
+    return std::nullopt;
+  };
+  if (names.empty()) {
+    for (const auto& field : schema) names.push_back(field.name);
+    for (const auto& [column, type] : declared)
+      if (!HasColumn(schema, column)) names.push_back(column);
+  }
+  std::vector<std::string> select;
+  for (const auto& name : names) {
+    const auto type = declared_type(name);
+    if (!type) {
+      select.push_back(QuoteIdent(name));
+    } else {
+      select.push_back("CAST(" + (HasColumn(schema, name) ? QuoteIdent(name) : std::string("NULL")) + " AS " +
+                       *type + ") AS " + QuoteIdent(name));
+    }
+  }
+  return select;
+}
+
+}  // namespace
 
 std::unique_ptr<ReadStream> InMemorySource::Read(const ReadRequest& request, ReadContext& context) {
   (void)context;
   InMemoryStore& store = InMemoryStore::Get();
   const std::string table = TableFor(request.object);
-  if (params_.Has("data")) store.Put(table, params_.values["data"]);
+  if (options_.data) store.Put(table, *options_.data);
   Schema schema = store.TableSchema(table);  // throws NotFound with the available tables
 
   std::vector<std::string> columns = request.columns;
-  if (columns.empty()) columns = params_.GetStringList("columns");
+  if (columns.empty()) columns = options_.columns;
   if (!columns.empty()) {
     std::vector<ColumnInfo> available;
     for (const auto& field : schema) available.push_back({field.name, field.type});
     CheckColumnsExist(columns, available, "in-memory table '" + table + "'");
   }
-  // Declared types win: cast in the store query (a declared column the table lacks is all NULL).
-  std::vector<std::string> select;
-  const auto& declared = params_.values.contains("column_types") && params_.values["column_types"].is_object()
-                             ? params_.values["column_types"]
-                             : nlohmann::ordered_json::object();
-  auto declared_type = [&](const std::string& name) -> std::optional<std::string> {
-    for (const auto& [column, type] : declared.items()) {
-      if (EqualsIgnoreCase(column, name) && type.is_string())
-        return NormalizeTypeString(type.get<std::string>());
-    }
-    return std::nullopt;
-  };
-  std::vector<std::string> names = columns;
-  if (names.empty()) {
-    for (const auto& field : schema) names.push_back(field.name);
-    for (const auto& [column, type] : declared.items()) {
-      bool present = false;
-      for (const auto& field : schema) present |= EqualsIgnoreCase(field.name, column);
-      if (!present) names.push_back(column);
-    }
-  }
-  for (const auto& name : names) {
-    bool present = false;
-    for (const auto& field : schema) present |= EqualsIgnoreCase(field.name, name);
-    const auto type = declared_type(name);
-    if (!type) {
-      select.push_back(QuoteIdent(name));
-    } else {
-      select.push_back("CAST(" + (present ? QuoteIdent(name) : std::string("NULL")) + " AS " + *type +
-                       ") AS " + QuoteIdent(name));
-    }
-  }
+  // Declared types win: cast in the store query.
+  const std::vector<std::string> select = SelectList(schema, columns, options_.column_types);
   std::string sql = "SELECT " + Join(select, ", ") + " FROM " + QuoteIdent(table);
   if (request.cursor) sql += " WHERE " + CursorPredicate(*request.cursor);
   if (request.limit) sql += " LIMIT " + std::to_string(*request.limit);

@@ -6,11 +6,13 @@
 
 #include "sqlflow/connectors/files/file_destination.h"
 #include "sqlflow/connectors/files/file_source.h"
+#include "sqlflow/connectors/json/json_options.h"
 
 namespace sqlflow::connectors {
 
 class JsonSource : public FileSource {
  public:
+  void Configure(const ResolvedParams& params) override;
   ConnectionTestResult TestConnection(engine::Connection& scratch) override;
 
  protected:
@@ -27,8 +29,11 @@ class JsonSource : public FileSource {
   std::string ReaderCall(const std::vector<std::string>& files) const;
   std::string RecordsRelation(const std::string& reader_call, engine::Connection& connection) const;
   std::string ShapeRelation(const std::string& relation, engine::Connection& connection) const;
+
+  JsonReadOptions options_;
 };
 
+// Parses its options (ParseJsonWriteOptions) from the configured options overlaid with the write's.
 class JsonDestination : public FileDestination {
  protected:
   std::string Kind() const override { return "JSON"; }
@@ -43,8 +48,10 @@ class JsonDestination : public FileDestination {
                       const std::string& path) const override;
 
  private:
-  bool IsArray(const WriteRequest& request, const ResolvedParams& options, const std::string& target) const;
-  std::string Compression(const ResolvedParams& options, const std::string& target) const;
+  static JsonWriteOptions Parse(const ResolvedParams& options);  // throws Error(kInvalidConfig)
+  static bool IsArray(const WriteRequest& request, const JsonWriteOptions& options,
+                      const std::string& target);
+  static std::string Compression(const JsonWriteOptions& options, const std::string& target);
 };
 
 }  // namespace sqlflow::connectors

@@ -1,11 +1,10 @@
-// Registry entries of the json type (CONNECTORS.md §3.3).
-#include <regex>
-
+// Registry entries of the json type (CONNECTORS.md §3.3): parameter schemas (the one place their defaults are
+// written), compile-time rules (the parse functions of json_options.h, also used at run time) and factories.
 #include "sqlflow/connectors/json/json_registration.h"
 
 #include "sqlflow/connectors/json/json_connector.h"
+#include "sqlflow/connectors/json/json_options.h"
 #include "sqlflow/connectors/registry/param_builder.h"
-#include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -15,20 +14,7 @@ const std::vector<std::string> kCompressions = {"auto", "none", "gzip", "zstd"};
 }  // namespace
 
 void ValidateJsonReader(const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues) {
-  if (!canonical.contains("records_path")) return;
-  const std::string path = canonical["records_path"].get<std::string>();
-  static const std::regex dotted("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*");
-  if (!std::regex_match(path, dotted)) {
-    AddIssue(
-        issues, Severity::kError, "SF406",
-        "JSON connector: parameter 'records_path' must be a dotted path (letters, digits, '_', '.'); got '" +
-            path + "'",
-        "records_path");
-  }
-  if (canonical.contains("format") && canonical["format"] == "newline_delimited") {
-    AddIssue(issues, Severity::kError, "SF406",
-             "JSON connector: 'records_path' cannot be used with format 'newline_delimited'", "records_path");
-  }
+  (void)ParseJsonReadOptions(canonical, issues);
 }
 
 std::vector<ParamSpec> JsonReaderParams() {
@@ -104,6 +90,9 @@ ConnectorTypeInfo JsonDestinationInfo() {
           P("date_format", ParamType::kString, "strftime format for dates; default ISO 8601."),
           P("timestamp_format", ParamType::kString, "strftime format for timestamps; default ISO 8601."),
       });
+  info.validate = [](const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues) {
+    (void)ParseJsonWriteOptions(canonical, issues);
+  };
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<JsonDestination>(); };
   return info;

@@ -18,6 +18,7 @@ ConnectorTypeInfo JsonSourceInfo();
 ConnectorTypeInfo JsonDestinationInfo();
 // The JSON reader options without `path` and the common source parameters, and their rules (reused by s3).
 std::vector<ParamSpec> JsonReaderParams();
+// ParseJsonReadOptions for its issues only (s3 validates its JSON reader keys with it).
 void ValidateJsonReader(const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues);
 
 }  // namespace sqlflow::connectors

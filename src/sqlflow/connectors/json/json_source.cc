@@ -8,7 +8,7 @@
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/json/json_connector.h"
 #include "sqlflow/connectors/json/json_depth.h"
-#include "sqlflow/connectors/registry/type_strings.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -72,28 +72,33 @@ PathRules JsonSource::Rules() const {
   return rules;
 }
 
+void JsonSource::Configure(const ResolvedParams& params) {
+  FileSource::Configure(params);
+  std::vector<ParamIssue> issues;
+  options_ = ParseJsonReadOptions(params.values, issues);
+  ThrowFirstError(issues);
+}
+
 std::string JsonSource::ReaderCall(const std::vector<std::string>& files) const {
   std::vector<std::string> args = {SqlStringList(files)};
   auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
-  add("format", QuoteLiteral(params_.GetString("format", "auto")));
-  add("maximum_depth", std::to_string(params_.GetInt("max_depth", -1)));
-  add("sample_size", std::to_string(params_.GetInt("sample_size", 20480)));
-  add("ignore_errors", Bool(params_.GetBool("ignore_errors", false)));
-  add("compression", QuoteLiteral(ReaderCompression(params_.GetString("compression", "auto"))));
-  add("union_by_name", Bool(params_.GetBool("union_by_name", true)));
-  add("filename", Bool(params_.GetBool("include_filename", false)));
-  if (params_.Has("date_format")) add("dateformat", QuoteLiteral(params_.GetString("date_format")));
-  if (params_.Has("timestamp_format"))
-    add("timestampformat", QuoteLiteral(params_.GetString("timestamp_format")));
+  add("format", QuoteLiteral(options_.format));
+  add("maximum_depth", std::to_string(options_.max_depth));
+  add("sample_size", std::to_string(options_.sample_size));
+  add("ignore_errors", Bool(options_.ignore_errors));
+  add("compression", QuoteLiteral(ReaderCompression(options_.compression)));
+  add("union_by_name", Bool(options_.union_by_name));
+  add("filename", Bool(options_.include_filename));
+  if (options_.date_format) add("dateformat", QuoteLiteral(*options_.date_format));
+  if (options_.timestamp_format) add("timestampformat", QuoteLiteral(*options_.timestamp_format));
   return "read_json(" + Join(args, ", ") + ")";
 }
 
 std::string JsonSource::RecordsRelation(const std::string& reader_call,
                                         engine::Connection& connection) const {
-  const std::string path = params_.GetString("records_path");
+  const std::string path = options_.records_path.value_or("");
   const std::string expression = PathExpression(path);
-  const bool with_filename = params_.GetBool("include_filename", false);
-  const std::string filename = with_filename ? ", filename" : "";
+  const std::string filename = options_.include_filename ? ", filename" : "";
   std::optional<engine::LogicalType> type;
   try {
     auto statement = connection.Prepare("SELECT " + expression + " AS r FROM " + reader_call);
@@ -120,17 +125,15 @@ std::string JsonSource::RecordsRelation(const std::string& reader_call,
 
 std::string JsonSource::ShapeRelation(const std::string& relation, engine::Connection& connection) const {
   auto statement = connection.Prepare("SELECT * FROM " + relation);
-  const bool flatten = params_.GetBool("flatten", false);
-  const int64_t max_depth = params_.GetInt("max_flatten_depth", 10);
-  const std::string separator = params_.GetString("flatten_separator", ".");
   std::vector<SelectItem> items;
   std::vector<std::string> top_level;
   for (uint64_t i = 0; i < statement.column_count(); ++i) {
     const std::string name = statement.column_name(i);
     top_level.push_back(name);
     engine::LogicalType type = statement.column_type(i);
-    if (flatten) {
-      Flatten(QuoteIdent(name), name, type.get(), 1, max_depth, separator, items);
+    if (options_.flatten) {
+      Flatten(QuoteIdent(name), name, type.get(), 1, options_.max_flatten_depth, options_.flatten_separator,
+              items);
     } else {
       items.push_back({QuoteIdent(name), name});
     }
@@ -141,19 +144,16 @@ std::string JsonSource::ShapeRelation(const std::string& relation, engine::Conne
       throw Error(ErrorKind::kDataError, "column name collision '" + item.name + "'; set flatten to false");
     }
   }
-  if (params_.Has("column_types") && params_.values["column_types"].is_object()) {
-    for (const auto& [column, type_value] : params_.values["column_types"].items()) {
-      const std::string type = NormalizeTypeString(type_value.get<std::string>());
-      bool found = false;
-      for (auto& item : items) {
-        if (EqualsIgnoreCase(item.name, column)) {
-          item.expression = "CAST(" + item.expression + " AS " + type + ")";
-          found = true;
-        }
+  for (const auto& [column, type] : options_.column_types) {
+    bool found = false;
+    for (auto& item : items) {
+      if (EqualsIgnoreCase(item.name, column)) {
+        item.expression = "CAST(" + item.expression + " AS " + type + ")";
+        found = true;
       }
-      // A declared column that no record has is still a column (all NULL) of the declared type.
-      if (!found) items.push_back({"CAST(NULL AS " + type + ")", column});
     }
+    // A declared column that no record has is still a column (all NULL) of the declared type.
+    if (!found) items.push_back({"CAST(NULL AS " + type + ")", column});
   }
   std::vector<std::string> select;
   for (const auto& item : items) select.push_back(item.expression + " AS " + QuoteIdent(item.name));
@@ -168,10 +168,8 @@ void JsonSource::CheckFiles(const std::vector<std::string>& files) const {
 std::string JsonSource::Relation(const std::vector<std::string>& files,
                                  engine::Connection* connection) const {
   std::string relation = ReaderCall(files);
-  const bool records = params_.Has("records_path");
-  const bool shape = params_.GetBool("flatten", false) ||
-                     (params_.Has("column_types") && params_.values["column_types"].is_object() &&
-                      !params_.values["column_types"].empty());
+  const bool records = options_.records_path.has_value();
+  const bool shape = options_.flatten || !options_.column_types.empty();
   if (!records && !shape) return relation;
   if (!connection) {
     throw Error(ErrorKind::kInternal,
@@ -185,7 +183,7 @@ std::string JsonSource::Relation(const std::vector<std::string>& files,
 ConnectionTestResult JsonSource::TestConnection(engine::Connection& scratch) {
   ConnectionTester tester;
   std::vector<std::string> files;
-  std::string layout = params_.GetString("format", "auto");
+  std::string layout = options_.format;
   int64_t fields = 0;
   tester.Run("files", [&] {
     files = MatchedFiles();

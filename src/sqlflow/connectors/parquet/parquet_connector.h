@@ -5,11 +5,13 @@
 
 #include "sqlflow/connectors/files/file_destination.h"
 #include "sqlflow/connectors/files/file_source.h"
+#include "sqlflow/connectors/parquet/parquet_options.h"
 
 namespace sqlflow::connectors {
 
 class ParquetSource : public FileSource {
  public:
+  void Configure(const ResolvedParams& params) override;
   ConnectionTestResult TestConnection(engine::Connection& scratch) override;
 
  protected:
@@ -19,8 +21,12 @@ class ParquetSource : public FileSource {
   // Every file must start and end with the Parquet magic bytes.
   void CheckFiles(const std::vector<std::string>& files) const override;
   std::string Relation(const std::vector<std::string>& files, engine::Connection* connection) const override;
+
+ private:
+  ParquetReadOptions options_;
 };
 
+// Parses its options (ParseParquetWriteOptions) from the configured options overlaid with the write's.
 class ParquetDestination : public FileDestination {
  protected:
   std::string Kind() const override { return "Parquet"; }

@@ -1,5 +1,7 @@
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/parquet/parquet_connector.h"
+#include "sqlflow/connectors/parquet/parquet_options.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors {
 
@@ -12,12 +14,14 @@ std::string ParquetDestination::DataFileExtension(const WriteRequest& request,
 std::string ParquetDestination::CopyOptions(const WriteRequest& request, const ResolvedParams& options,
                                             const std::string& target, bool header) const {
   (void)request, (void)target, (void)header;
+  std::vector<ParamIssue> issues;
+  const ParquetWriteOptions parsed = ParseParquetWriteOptions(options.values, issues);
+  ThrowFirstError(issues);
   std::vector<std::string> parts = {"FORMAT parquet"};
-  parts.push_back("COMPRESSION " + options.GetString("compression", "snappy"));
-  if (options.Has("compression_level")) {
-    parts.push_back("COMPRESSION_LEVEL " + std::to_string(options.GetInt("compression_level")));
-  }
-  parts.push_back("ROW_GROUP_SIZE " + std::to_string(options.GetInt("row_group_size", 122880)));
+  parts.push_back("COMPRESSION " + parsed.compression);
+  if (parsed.compression_level)
+    parts.push_back("COMPRESSION_LEVEL " + std::to_string(*parsed.compression_level));
+  parts.push_back("ROW_GROUP_SIZE " + std::to_string(parsed.row_group_size));
   return Join(parts, ", ");
 }
 

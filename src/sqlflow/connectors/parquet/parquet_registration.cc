@@ -1,9 +1,11 @@
-// Registry entries of the parquet type (CONNECTORS.md §3.2).
+// Registry entries of the parquet type (CONNECTORS.md §3.2): parameter schemas (the one place their defaults
+// are written), compile-time rules (the parse functions of parquet_options.h, also used at run time) and
+// factories.
 #include "sqlflow/connectors/parquet/parquet_registration.h"
 
 #include "sqlflow/connectors/parquet/parquet_connector.h"
+#include "sqlflow/connectors/parquet/parquet_options.h"
 #include "sqlflow/connectors/registry/param_builder.h"
-#include "sqlflow/connectors/registry/validate_util.h"
 
 namespace sqlflow::connectors {
 
@@ -29,6 +31,9 @@ ConnectorTypeInfo ParquetSourceInfo() {
           .Default(false),
   };
   AppendParams(info.params, CommonSourceParams(nullptr));
+  info.validate = [](const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues) {
+    (void)ParseParquetReadOptions(canonical, issues);
+  };
   info.capabilities = {"single", "engine_filter", true, {}, false, "none"};
   info.make_source = [] { return std::make_unique<ParquetSource>(); };
   return info;
@@ -54,11 +59,7 @@ ConnectorTypeInfo ParquetDestinationInfo() {
             "Write a Hive-partitioned directory (col=value/); the target must end in '/'."),
       });
   info.validate = [](const nlohmann::ordered_json& canonical, std::vector<ParamIssue>& issues) {
-    if (canonical.contains("compression_level") &&
-        (!canonical.contains("compression") || canonical["compression"] != "zstd")) {
-      AddIssue(issues, Severity::kError, "SF406",
-               "PARQUET connector: 'compression_level' requires compression 'zstd'", "compression_level");
-    }
+    (void)ParseParquetWriteOptions(canonical, issues);
   };
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, false, "none"};
   info.make_destination = [] { return std::make_unique<ParquetDestination>(); };

@@ -3,7 +3,7 @@
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/parquet/parquet_connector.h"
-#include "sqlflow/connectors/registry/type_strings.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors {
 namespace {
@@ -42,22 +42,27 @@ void ParquetSource::CheckFiles(const std::vector<std::string>& files) const {
   }
 }
 
+void ParquetSource::Configure(const ResolvedParams& params) {
+  FileSource::Configure(params);
+  std::vector<ParamIssue> issues;
+  options_ = ParseParquetReadOptions(params.values, issues);
+  ThrowFirstError(issues);
+}
+
 std::string ParquetSource::Relation(const std::vector<std::string>& files,
                                     engine::Connection* connection) const {
   (void)connection;
   std::vector<std::string> args = {SqlStringList(files)};
-  args.push_back("union_by_name = " + Bool(params_.GetBool("union_by_name", true)));
-  args.push_back("filename = " + Bool(params_.GetBool("include_filename", false)));
-  const std::string hive = params_.GetString("hive_partitioning", "auto");
-  if (hive != "auto") args.push_back("hive_partitioning = " + hive);
+  args.push_back("union_by_name = " + Bool(options_.union_by_name));
+  args.push_back("filename = " + Bool(options_.include_filename));
+  if (options_.hive_partitioning != "auto")
+    args.push_back("hive_partitioning = " + options_.hive_partitioning);
   std::string relation = "read_parquet(" + Join(args, ", ") + ")";
   // Declared types win: cast in a subquery so WHERE and the projection see the declared types.
-  if (params_.Has("column_types") && params_.values["column_types"].is_object() &&
-      !params_.values["column_types"].empty()) {
+  if (!options_.column_types.empty()) {
     std::vector<std::string> casts;
-    for (const auto& [column, type] : params_.values["column_types"].items()) {
-      casts.push_back("CAST(" + QuoteIdent(column) + " AS " + NormalizeTypeString(type.get<std::string>()) +
-                      ") AS " + QuoteIdent(column));
+    for (const auto& [column, type] : options_.column_types) {
+      casts.push_back("CAST(" + QuoteIdent(column) + " AS " + type + ") AS " + QuoteIdent(column));
     }
     relation = "(SELECT * REPLACE (" + Join(casts, ", ") + ") FROM " + relation + ")";
   }

@@ -5,7 +5,6 @@
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/net/circuit_breaker.h"
-#include "sqlflow/net/retry_params.h"
 
 namespace sqlflow::connectors::pg {
 
@@ -77,13 +76,14 @@ void OpContext::Run(const std::string& operation, const std::function<void()>& b
   }
 }
 
-OpContext MakeOpContext(const std::string& side, const ResolvedParams& params, const Runtime& runtime) {
+OpContext MakeOpContext(const std::string& side, const std::string& name,
+                        const PgConnectionOptions& connection, const net::RetryOptions& retry,
+                        const Runtime& runtime) {
   OpContext context;
-  context.prefix = "POSTGRES " + side + " '" + params.name + "'";
-  context.settings = ConnectSettings::FromParams(params);
+  context.prefix = "POSTGRES " + side + " '" + name + "'";
+  context.settings = ConnectSettings::FromOptions(connection);
   context.endpoint = context.settings.Endpoint();
-  context.policy = net::MakeRetryPolicy(net::ParseRetryOptions("postgres", params.values), "postgres",
-                                        context.endpoint, context.prefix, nullptr);
+  context.policy = net::MakeRetryPolicy(retry, "postgres", context.endpoint, context.prefix, nullptr);
   context.policy.clock = runtime.clock;
   context.policy.sleeper = runtime.sleeper;
   context.policy.random = runtime.random;

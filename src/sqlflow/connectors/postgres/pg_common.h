@@ -43,7 +43,10 @@ struct OpContext {
   void Run(const std::string& operation, const std::function<void()>& body) const;
 };
 
-OpContext MakeOpContext(const std::string& side, const ResolvedParams& params, const Runtime& runtime);
+// `side` is source or destination, `name` the SOURCE or destination name (for the message prefix).
+OpContext MakeOpContext(const std::string& side, const std::string& name,
+                        const PgConnectionOptions& connection, const net::RetryOptions& retry,
+                        const Runtime& runtime);
 
 // "connected to PostgreSQL 15.18 at 127.0.0.1:55432, database sqlflow_test as postgres"
 std::string DescribeServer(PgConnection& connection);

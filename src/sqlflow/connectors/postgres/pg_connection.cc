@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/redact.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/connectors/postgres/pg_options.h"
 #include "sqlflow/net/classify.h"
 
 namespace sqlflow::connectors::pg {
@@ -53,13 +53,6 @@ std::vector<std::pair<std::string, std::string>> ParseConninfo(const std::string
   return out;
 }
 
-std::string NumberText(const nlohmann::ordered_json& value) {
-  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
-  if (value.is_number()) return std::to_string(static_cast<int64_t>(value.get<double>()));
-  if (value.is_string()) return value.get<std::string>();
-  return DumpJson(value);
-}
-
 }  // namespace
 
 std::string PgError::Describe() const {
@@ -89,13 +82,12 @@ bool IsTlsConfigFailure(std::string_view message) {
          Contains(message, "private key file") || Contains(message, "does not match host name");
 }
 
-ConnectSettings ConnectSettings::FromParams(const ResolvedParams& params) {
+ConnectSettings ConnectSettings::FromOptions(const PgConnectionOptions& options) {
   ConnectSettings settings;
   std::vector<std::pair<std::string, std::string>> before, after;
-  const std::string uri = params.GetString("uri");
-  const bool has_uri = !uri.empty();
+  const bool has_uri = !options.uri.empty();
 
-  settings.connect_timeout_seconds = static_cast<int>(params.GetInt("connect_timeout_seconds", 10));
+  settings.connect_timeout_seconds = options.connect_timeout_seconds;
   // Values equal to the registry default go before the URI, so that the URI's own parts win over them;
   // port and sslmode at their defaults are left to libpq (PGPORT, PGSSLMODE) when there is no URI.
   auto place = [&](const std::string& keyword, const std::string& value, bool is_default, bool omit_default) {
@@ -107,29 +99,26 @@ ConnectSettings ConnectSettings::FromParams(const ResolvedParams& params) {
       after.emplace_back(keyword, value);
   };
   place("connect_timeout", std::to_string(settings.connect_timeout_seconds),
-        settings.connect_timeout_seconds == 10, false);
-  const std::string application_name = params.GetString("application_name", "sqlflow");
-  place("application_name", application_name, application_name == "sqlflow", false);
-  if (params.Has("port")) {
-    const std::string port = NumberText(params.values["port"]);
-    place("port", port, port == "5432", true);
-  }
-  if (params.Has("sslmode")) {
-    const std::string sslmode = params.GetString("sslmode");
-    place("sslmode", sslmode, sslmode == "prefer", true);
-  }
-  for (const char* key : {"host", "user", "password", "sslrootcert", "sslcert", "sslkey"})
-    if (params.Has(key)) after.emplace_back(key, params.GetString(key));
-  if (params.Has("database")) after.emplace_back("dbname", params.GetString("database"));
+        options.AtDefault("connect_timeout_seconds"), false);
+  place("application_name", options.application_name, options.AtDefault("application_name"), false);
+  if (!options.port.empty()) place("port", options.port, options.AtDefault("port"), true);
+  if (!options.sslmode.empty()) place("sslmode", options.sslmode, options.AtDefault("sslmode"), true);
+  const std::pair<const char*, const std::optional<std::string>*> explicit_keys[] = {
+      {"host", &options.host},         {"user", &options.user},
+      {"password", &options.password}, {"sslrootcert", &options.sslrootcert},
+      {"sslcert", &options.sslcert},   {"sslkey", &options.sslkey},
+      {"dbname", &options.database}};
+  for (const auto& [keyword, value] : explicit_keys)
+    if (*value) after.emplace_back(keyword, **value);
   after.emplace_back("client_encoding", "UTF8");
 
   settings.keywords = before;
-  if (has_uri) settings.keywords.emplace_back("dbname", uri);
+  if (has_uri) settings.keywords.emplace_back("dbname", options.uri);
   settings.keywords.insert(settings.keywords.end(), after.begin(), after.end());
 
-  if (params.Has("password")) settings.secrets.push_back(params.GetString("password"));
+  if (options.password) settings.secrets.push_back(*options.password);
   if (has_uri) {
-    for (const auto& [keyword, value] : ParseConninfo(uri))
+    for (const auto& [keyword, value] : ParseConninfo(options.uri))
       if (keyword == "password") settings.secrets.push_back(value);
   }
   return settings;

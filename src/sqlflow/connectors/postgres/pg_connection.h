@@ -55,14 +55,17 @@ std::string SqlStateOfConnectFailure(std::string_view message);
 // failures) are configuration errors, not retried.
 bool IsTlsConfigFailure(std::string_view message);
 
-// Where and how to connect. Built from the resolved parameters: the URI / DSN first, registry defaults
-// before it (so its parts win over them), explicit parameters after it (so they win over its parts).
+struct PgConnectionOptions;
+
+// Where and how to connect. Built from the parsed options (pg_options.h): the URI / DSN first, values at
+// their registry defaults before it (so its parts win over them), other parameters after it (so they win
+// over its parts).
 struct ConnectSettings {
   std::vector<std::pair<std::string, std::string>> keywords;  // for PQconnectdbParams, in order
   std::vector<std::string> secrets;                           // values masked in every message
   int connect_timeout_seconds = 10;
 
-  static ConnectSettings FromParams(const ResolvedParams& params);
+  static ConnectSettings FromOptions(const PgConnectionOptions& options);
   // Replaces every secret value (and URI passwords) in `text` with ***.
   std::string Mask(std::string_view text) const;
   // host:port as libpq would resolve it (for messages before a connection exists).

@@ -217,6 +217,113 @@ void DecodeArray(const WireType& type, Sink& sink, uint64_t row, const uint8_t* 
   DecodeArrayLevel(type, sink, row, dims, ndim, 0, cursor, end, column, validate_utf8);
 }
 
+// The pieces of DecodeValue with more than a fixed-width copy; each writes row `row` of `sink`.
+void DecodeFloat4(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 4, column, "real");
+  const uint32_t bits = ReadU32(p);
+  float value;
+  std::memcpy(&value, &bits, 4);
+  static_cast<float*>(sink.data)[row] = value;
+}
+
+void DecodeFloat8(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 8, column, "double precision");
+  const uint64_t bits = static_cast<uint64_t>(ReadI64(p));
+  double value;
+  std::memcpy(&value, &bits, 8);
+  static_cast<double*>(sink.data)[row] = value;
+}
+
+// NUMERIC without a declared precision becomes DOUBLE; with one, DECIMAL of the width DuckDB uses for it.
+void DecodeNumeric(const WireType& type, Sink& sink, uint64_t row, const uint8_t* p, int32_t length,
+                   const std::string& column) {
+  const NumericView n = ReadNumeric(p, length, column);
+  if (type.precision == 0) {
+    static_cast<double*>(sink.data)[row] = NumericToDouble(n);
+    return;
+  }
+  const __int128 value = NumericToScaled(n, type.scale, type.precision, column);
+  switch (DecimalBytes(type.precision)) {
+    case 2:
+      static_cast<int16_t*>(sink.data)[row] = static_cast<int16_t>(value);
+      return;
+    case 4:
+      static_cast<int32_t*>(sink.data)[row] = static_cast<int32_t>(value);
+      return;
+    case 8:
+      static_cast<int64_t*>(sink.data)[row] = static_cast<int64_t>(value);
+      return;
+    default: {
+      duckdb_hugeint h;
+      h.lower = static_cast<uint64_t>(value);
+      h.upper = static_cast<int64_t>(value >> 64);
+      static_cast<duckdb_hugeint*>(sink.data)[row] = h;
+      return;
+    }
+  }
+}
+
+void DecodeText(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column,
+                bool validate_utf8) {
+  if (validate_utf8 && FindInvalidUtf8(std::string_view(reinterpret_cast<const char*>(p), length)))
+    throw Error(ErrorKind::kDataError, "column '" + column + "': text value is not valid UTF-8");
+  duckdb_vector_assign_string_element_len(sink.vector, row, reinterpret_cast<const char*>(p), length);
+}
+
+// Days since 2000-01-01 -> days since 1970-01-01; +-infinity map to DuckDB's.
+void DecodeDate(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 4, column, "date");
+  const int32_t days = ReadI32(p);
+  int32_t out;
+  if (days == std::numeric_limits<int32_t>::max())
+    out = days;  // infinity
+  else if (days == std::numeric_limits<int32_t>::min())
+    out = -std::numeric_limits<int32_t>::max();  // -infinity
+  else if (__builtin_add_overflow(days, kPgEpochDays, &out) || out >= std::numeric_limits<int32_t>::max())
+    Malformed(column, "date out of range");
+  static_cast<int32_t*>(sink.data)[row] = out;
+}
+
+void DecodeTimeTz(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 12, column, "time with time zone");
+  const int64_t micros = ReadI64(p);
+  const int32_t zone_west = ReadI32(p + 8);
+  static_cast<duckdb_time_tz*>(sink.data)[row] = duckdb_create_time_tz(micros, -zone_west);
+}
+
+// Microseconds since 2000-01-01 -> since 1970-01-01; +-infinity map to DuckDB's.
+void DecodeTimestamp(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 8, column, "timestamp");
+  const int64_t micros = ReadI64(p);
+  int64_t out;
+  if (micros == std::numeric_limits<int64_t>::max())
+    out = micros;  // infinity
+  else if (micros == std::numeric_limits<int64_t>::min())
+    out = -std::numeric_limits<int64_t>::max();
+  else if (__builtin_add_overflow(micros, kPgEpochMicros, &out) ||
+           out >= std::numeric_limits<int64_t>::max() - 1)
+    Malformed(column, "timestamp out of DuckDB's range");
+  static_cast<int64_t*>(sink.data)[row] = out;
+}
+
+void DecodeInterval(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 16, column, "interval");
+  duckdb_interval value;
+  value.micros = ReadI64(p);
+  value.days = ReadI32(p + 8);
+  value.months = ReadI32(p + 12);
+  static_cast<duckdb_interval*>(sink.data)[row] = value;
+}
+
+// DuckDB's UUID is a hugeint with the top bit flipped (so that it sorts like the text form).
+void DecodeUuid(Sink& sink, uint64_t row, const uint8_t* p, int32_t length, const std::string& column) {
+  CheckLength(length, 16, column, "uuid");
+  duckdb_hugeint value;
+  value.upper = static_cast<int64_t>(static_cast<uint64_t>(ReadI64(p)) ^ (uint64_t{1} << 63));
+  value.lower = static_cast<uint64_t>(ReadI64(p + 8));
+  static_cast<duckdb_hugeint*>(sink.data)[row] = value;
+}
+
 void DecodeValue(const WireType& type, Sink& sink, uint64_t row, const uint8_t* p, int32_t length,
                  const std::string& column, bool validate_utf8) {
   switch (type.kind) {
@@ -240,54 +347,15 @@ void DecodeValue(const WireType& type, Sink& sink, uint64_t row, const uint8_t* 
       CheckLength(length, 4, column, "oid");
       static_cast<int64_t*>(sink.data)[row] = ReadU32(p);
       return;
-    case WireKind::kFloat4: {
-      CheckLength(length, 4, column, "real");
-      const uint32_t bits = ReadU32(p);
-      float value;
-      std::memcpy(&value, &bits, 4);
-      static_cast<float*>(sink.data)[row] = value;
-      return;
-    }
-    case WireKind::kFloat8: {
-      CheckLength(length, 8, column, "double precision");
-      const uint64_t bits = static_cast<uint64_t>(ReadI64(p));
-      double value;
-      std::memcpy(&value, &bits, 8);
-      static_cast<double*>(sink.data)[row] = value;
-      return;
-    }
-    case WireKind::kNumeric: {
-      const NumericView n = ReadNumeric(p, length, column);
-      if (type.precision == 0) {
-        static_cast<double*>(sink.data)[row] = NumericToDouble(n);
-        return;
-      }
-      const __int128 value = NumericToScaled(n, type.scale, type.precision, column);
-      switch (DecimalBytes(type.precision)) {
-        case 2:
-          static_cast<int16_t*>(sink.data)[row] = static_cast<int16_t>(value);
-          return;
-        case 4:
-          static_cast<int32_t*>(sink.data)[row] = static_cast<int32_t>(value);
-          return;
-        case 8:
-          static_cast<int64_t*>(sink.data)[row] = static_cast<int64_t>(value);
-          return;
-        default: {
-          duckdb_hugeint h;
-          h.lower = static_cast<uint64_t>(value);
-          h.upper = static_cast<int64_t>(value >> 64);
-          static_cast<duckdb_hugeint*>(sink.data)[row] = h;
-          return;
-        }
-      }
-    }
+    case WireKind::kFloat4:
+      return DecodeFloat4(sink, row, p, length, column);
+    case WireKind::kFloat8:
+      return DecodeFloat8(sink, row, p, length, column);
+    case WireKind::kNumeric:
+      return DecodeNumeric(type, sink, row, p, length, column);
     case WireKind::kText:
     case WireKind::kJson:
-      if (validate_utf8 && FindInvalidUtf8(std::string_view(reinterpret_cast<const char*>(p), length)))
-        throw Error(ErrorKind::kDataError, "column '" + column + "': text value is not valid UTF-8");
-      duckdb_vector_assign_string_element_len(sink.vector, row, reinterpret_cast<const char*>(p), length);
-      return;
+      return DecodeText(sink, row, p, length, column, validate_utf8);
     case WireKind::kJsonb:
       if (length < 1 || p[0] != 1) Malformed(column, "unsupported jsonb version");
       duckdb_vector_assign_string_element_len(sink.vector, row, reinterpret_cast<const char*>(p + 1),
@@ -296,62 +364,21 @@ void DecodeValue(const WireType& type, Sink& sink, uint64_t row, const uint8_t* 
     case WireKind::kBytea:
       duckdb_vector_assign_string_element_len(sink.vector, row, reinterpret_cast<const char*>(p), length);
       return;
-    case WireKind::kDate: {
-      CheckLength(length, 4, column, "date");
-      const int32_t days = ReadI32(p);
-      int32_t out;
-      if (days == std::numeric_limits<int32_t>::max())
-        out = days;  // infinity
-      else if (days == std::numeric_limits<int32_t>::min())
-        out = -std::numeric_limits<int32_t>::max();  // -infinity
-      else if (__builtin_add_overflow(days, kPgEpochDays, &out) || out >= std::numeric_limits<int32_t>::max())
-        Malformed(column, "date out of range");
-      static_cast<int32_t*>(sink.data)[row] = out;
-      return;
-    }
+    case WireKind::kDate:
+      return DecodeDate(sink, row, p, length, column);
     case WireKind::kTime:
       CheckLength(length, 8, column, "time");
       static_cast<int64_t*>(sink.data)[row] = ReadI64(p);
       return;
-    case WireKind::kTimeTz: {
-      CheckLength(length, 12, column, "time with time zone");
-      const int64_t micros = ReadI64(p);
-      const int32_t zone_west = ReadI32(p + 8);
-      static_cast<duckdb_time_tz*>(sink.data)[row] = duckdb_create_time_tz(micros, -zone_west);
-      return;
-    }
+    case WireKind::kTimeTz:
+      return DecodeTimeTz(sink, row, p, length, column);
     case WireKind::kTimestamp:
-    case WireKind::kTimestampTz: {
-      CheckLength(length, 8, column, "timestamp");
-      const int64_t micros = ReadI64(p);
-      int64_t out;
-      if (micros == std::numeric_limits<int64_t>::max())
-        out = micros;  // infinity
-      else if (micros == std::numeric_limits<int64_t>::min())
-        out = -std::numeric_limits<int64_t>::max();
-      else if (__builtin_add_overflow(micros, kPgEpochMicros, &out) ||
-               out >= std::numeric_limits<int64_t>::max() - 1)
-        Malformed(column, "timestamp out of DuckDB's range");
-      static_cast<int64_t*>(sink.data)[row] = out;
-      return;
-    }
-    case WireKind::kInterval: {
-      CheckLength(length, 16, column, "interval");
-      duckdb_interval value;
-      value.micros = ReadI64(p);
-      value.days = ReadI32(p + 8);
-      value.months = ReadI32(p + 12);
-      static_cast<duckdb_interval*>(sink.data)[row] = value;
-      return;
-    }
-    case WireKind::kUuid: {
-      CheckLength(length, 16, column, "uuid");
-      duckdb_hugeint value;
-      value.upper = static_cast<int64_t>(static_cast<uint64_t>(ReadI64(p)) ^ (uint64_t{1} << 63));
-      value.lower = static_cast<uint64_t>(ReadI64(p + 8));
-      static_cast<duckdb_hugeint*>(sink.data)[row] = value;
-      return;
-    }
+    case WireKind::kTimestampTz:
+      return DecodeTimestamp(sink, row, p, length, column);
+    case WireKind::kInterval:
+      return DecodeInterval(sink, row, p, length, column);
+    case WireKind::kUuid:
+      return DecodeUuid(sink, row, p, length, column);
     case WireKind::kArray:
       DecodeArray(type, sink, row, p, length, column, validate_utf8);
       return;

@@ -47,130 +47,81 @@ struct ScalarPlan {
   std::string warning;
 };
 
+// The fixed part of the mapping: DuckDB type -> cast (if the wire needs one), wire kind, CREATE TABLE type.
+struct ScalarRow {
+  duckdb_type id;
+  const char* cast;
+  WireKind kind;
+  const char* create_type;
+  const char* warning;
+};
+
+constexpr ScalarRow kScalarRows[] = {
+    {DUCKDB_TYPE_BOOLEAN, "", WireKind::kBool, "boolean", ""},
+    {DUCKDB_TYPE_TINYINT, "SMALLINT", WireKind::kInt2, "smallint", ""},
+    {DUCKDB_TYPE_UTINYINT, "SMALLINT", WireKind::kInt2, "smallint", ""},
+    {DUCKDB_TYPE_SMALLINT, "", WireKind::kInt2, "smallint", ""},
+    {DUCKDB_TYPE_USMALLINT, "INTEGER", WireKind::kInt4, "integer", ""},
+    {DUCKDB_TYPE_INTEGER, "", WireKind::kInt4, "integer", ""},
+    {DUCKDB_TYPE_UINTEGER, "BIGINT", WireKind::kInt8, "bigint", ""},
+    {DUCKDB_TYPE_BIGINT, "", WireKind::kInt8, "bigint", ""},
+    {DUCKDB_TYPE_UBIGINT, "VARCHAR", WireKind::kNumeric, "numeric(20,0)", ""},
+    {DUCKDB_TYPE_HUGEINT, "VARCHAR", WireKind::kNumeric, "numeric(39,0)", ""},
+    {DUCKDB_TYPE_UHUGEINT, "VARCHAR", WireKind::kNumeric, "numeric(39,0)", ""},
+    {DUCKDB_TYPE_BIGNUM, "VARCHAR", WireKind::kNumeric, "numeric", ""},
+    {DUCKDB_TYPE_FLOAT, "", WireKind::kFloat4, "real", ""},
+    {DUCKDB_TYPE_DOUBLE, "", WireKind::kFloat8, "double precision", ""},
+    {DUCKDB_TYPE_BLOB, "", WireKind::kBytea, "bytea", ""},
+    {DUCKDB_TYPE_DATE, "", WireKind::kDate, "date", ""},
+    {DUCKDB_TYPE_TIME_NS, "TIME", WireKind::kTime, "time", ""},
+    {DUCKDB_TYPE_TIME, "", WireKind::kTime, "time", ""},
+    {DUCKDB_TYPE_TIME_TZ, "", WireKind::kTimeTz, "timetz", ""},
+    {DUCKDB_TYPE_TIMESTAMP_NS, "TIMESTAMP", WireKind::kTimestamp, "timestamp",
+     "nanoseconds truncated to microseconds"},
+    {DUCKDB_TYPE_TIMESTAMP_S, "TIMESTAMP", WireKind::kTimestamp, "timestamp", ""},
+    {DUCKDB_TYPE_TIMESTAMP_MS, "TIMESTAMP", WireKind::kTimestamp, "timestamp", ""},
+    {DUCKDB_TYPE_TIMESTAMP, "", WireKind::kTimestamp, "timestamp", ""},
+    {DUCKDB_TYPE_TIMESTAMP_TZ, "", WireKind::kTimestampTz, "timestamptz", ""},
+    {DUCKDB_TYPE_INTERVAL, "", WireKind::kInterval, "interval", ""},
+    {DUCKDB_TYPE_UUID, "", WireKind::kUuid, "uuid", ""},
+};
+
 ScalarPlan PlanScalar(duckdb_logical_type type) {
   ScalarPlan plan;
-  switch (duckdb_get_type_id(type)) {
-    case DUCKDB_TYPE_BOOLEAN:
-      plan.wire = Wire(WireKind::kBool);
-      plan.create_type = "boolean";
-      break;
-    case DUCKDB_TYPE_TINYINT:
-    case DUCKDB_TYPE_UTINYINT:
-      plan.cast = "SMALLINT";
-      [[fallthrough]];
-    case DUCKDB_TYPE_SMALLINT:
-      plan.wire = Wire(WireKind::kInt2);
-      plan.create_type = "smallint";
-      break;
-    case DUCKDB_TYPE_USMALLINT:
-      plan.cast = "INTEGER";
-      [[fallthrough]];
-    case DUCKDB_TYPE_INTEGER:
-      plan.wire = Wire(WireKind::kInt4);
-      plan.create_type = "integer";
-      break;
-    case DUCKDB_TYPE_UINTEGER:
-      plan.cast = "BIGINT";
-      [[fallthrough]];
-    case DUCKDB_TYPE_BIGINT:
-      plan.wire = Wire(WireKind::kInt8);
-      plan.create_type = "bigint";
-      break;
-    case DUCKDB_TYPE_UBIGINT:
-      plan.cast = "VARCHAR";
-      plan.wire = Wire(WireKind::kNumeric);
-      plan.create_type = "numeric(20,0)";
-      break;
-    case DUCKDB_TYPE_HUGEINT:
-    case DUCKDB_TYPE_UHUGEINT:
-      plan.cast = "VARCHAR";
-      plan.wire = Wire(WireKind::kNumeric);
-      plan.create_type = "numeric(39,0)";
-      break;
-    case DUCKDB_TYPE_BIGNUM:
-      plan.cast = "VARCHAR";
-      plan.wire = Wire(WireKind::kNumeric);
-      plan.create_type = "numeric";
-      break;
-    case DUCKDB_TYPE_FLOAT:
-      plan.wire = Wire(WireKind::kFloat4);
-      plan.create_type = "real";
-      break;
-    case DUCKDB_TYPE_DOUBLE:
-      plan.wire = Wire(WireKind::kFloat8);
-      plan.create_type = "double precision";
-      break;
-    case DUCKDB_TYPE_DECIMAL: {
+  const duckdb_type id = duckdb_get_type_id(type);
+  switch (id) {
+    case DUCKDB_TYPE_DECIMAL:
       plan.wire = Wire(WireKind::kNumeric);
       plan.wire.precision = duckdb_decimal_width(type);
       plan.wire.scale = duckdb_decimal_scale(type);
       plan.create_type = plan.wire.PgTypeName();
-      break;
-    }
+      return plan;
     case DUCKDB_TYPE_VARCHAR:
-      if (IsJson(type)) {
-        plan.wire = Wire(WireKind::kJsonb);
-        plan.create_type = "jsonb";
-      } else {
-        plan.wire = Wire(WireKind::kText);
-        plan.create_type = "text";
-      }
-      break;
-    case DUCKDB_TYPE_BLOB:
-      plan.wire = Wire(WireKind::kBytea);
-      plan.create_type = "bytea";
-      break;
-    case DUCKDB_TYPE_DATE:
-      plan.wire = Wire(WireKind::kDate);
-      plan.create_type = "date";
-      break;
-    case DUCKDB_TYPE_TIME_NS:
-      plan.cast = "TIME";
-      [[fallthrough]];
-    case DUCKDB_TYPE_TIME:
-      plan.wire = Wire(WireKind::kTime);
-      plan.create_type = "time";
-      break;
-    case DUCKDB_TYPE_TIME_TZ:
-      plan.wire = Wire(WireKind::kTimeTz);
-      plan.create_type = "timetz";
-      break;
-    case DUCKDB_TYPE_TIMESTAMP_NS:
-      plan.warning = "nanoseconds truncated to microseconds";
-      [[fallthrough]];
-    case DUCKDB_TYPE_TIMESTAMP_S:
-    case DUCKDB_TYPE_TIMESTAMP_MS:
-      plan.cast = "TIMESTAMP";
-      [[fallthrough]];
-    case DUCKDB_TYPE_TIMESTAMP:
-      plan.wire = Wire(WireKind::kTimestamp);
-      plan.create_type = "timestamp";
-      break;
-    case DUCKDB_TYPE_TIMESTAMP_TZ:
-      plan.wire = Wire(WireKind::kTimestampTz);
-      plan.create_type = "timestamptz";
-      break;
-    case DUCKDB_TYPE_INTERVAL:
-      plan.wire = Wire(WireKind::kInterval);
-      plan.create_type = "interval";
-      break;
-    case DUCKDB_TYPE_UUID:
-      plan.wire = Wire(WireKind::kUuid);
-      plan.create_type = "uuid";
-      break;
+      plan.wire = Wire(IsJson(type) ? WireKind::kJsonb : WireKind::kText);
+      plan.create_type = IsJson(type) ? "jsonb" : "text";
+      return plan;
     case DUCKDB_TYPE_LIST:
     case DUCKDB_TYPE_ARRAY:
     case DUCKDB_TYPE_STRUCT:
     case DUCKDB_TYPE_MAP:
     case DUCKDB_TYPE_UNION:
       plan.ok = false;
-      break;
-    default:  // ENUM, BIT, anything newer: its text form
-      plan.cast = "VARCHAR";
-      plan.wire = Wire(WireKind::kText);
-      plan.create_type = "text";
+      return plan;
+    default:
       break;
   }
+  for (const ScalarRow& row : kScalarRows) {
+    if (row.id != id) continue;
+    plan.cast = row.cast;
+    plan.wire = Wire(row.kind);
+    plan.create_type = row.create_type;
+    plan.warning = row.warning;
+    return plan;
+  }
+  // ENUM, BIT, anything newer: its text form.
+  plan.cast = "VARCHAR";
+  plan.wire = Wire(WireKind::kText);
+  plan.create_type = "text";
   return plan;
 }
 
@@ -306,6 +257,101 @@ void EncodeDecimal(ByteBuffer& out, __int128 value, int scale) {
   WriteNumeric(out, value, scale);
 }
 
+// The pieces of EncodeValue with more than a fixed-width copy; each appends one field (length + bytes).
+void EncodeFloat(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  uint32_t bits;
+  std::memcpy(&bits, static_cast<const float*>(state.data) + row, 4);
+  out.PutI32(4);
+  out.PutU32(bits);
+}
+
+void EncodeDouble(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  uint64_t bits;
+  std::memcpy(&bits, static_cast<const double*>(state.data) + row, 8);
+  out.PutI32(8);
+  out.PutI64(static_cast<int64_t>(bits));
+}
+
+void EncodeDecimal128(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const duckdb_hugeint h = static_cast<const duckdb_hugeint*>(state.data)[row];
+  const __int128 value = (static_cast<__int128>(h.upper) << 64) | static_cast<__int128>(h.lower);
+  EncodeDecimal(out, value, state.type->scale);
+}
+
+// text, json (as text) and jsonb (a version byte before the text).
+void EncodeString(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const std::string_view text = StringAt(state.data, row);
+  if (state.type->wire.kind == WireKind::kJsonb) {
+    out.PutI32(static_cast<int32_t>(text.size() + 1));
+    const uint8_t version = 1;
+    out.PutBytes(&version, 1);
+  } else {
+    out.PutI32(static_cast<int32_t>(text.size()));
+  }
+  out.PutBytes(text.data(), text.size());
+}
+
+void EncodeNumericText(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const std::string_view text = StringAt(state.data, row);
+  if (!WriteNumericText(out, text.data(), text.size()))
+    throw Error(ErrorKind::kDataError, "value '" + std::string(text.substr(0, 80)) + "' is not a number");
+}
+
+// Days since 1970-01-01 -> since 2000-01-01; DuckDB's +-infinity map to PostgreSQL's.
+void EncodeDate(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const int32_t days = static_cast<const int32_t*>(state.data)[row];
+  int32_t pg_days;
+  if (days == std::numeric_limits<int32_t>::max())
+    pg_days = days;
+  else if (days == -std::numeric_limits<int32_t>::max())
+    pg_days = std::numeric_limits<int32_t>::min();
+  else
+    pg_days = days - kPgEpochDays;
+  out.PutI32(4);
+  out.PutI32(pg_days);
+}
+
+void EncodeTimeTz(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const duckdb_time_tz_struct value =
+      duckdb_from_time_tz(static_cast<const duckdb_time_tz*>(state.data)[row]);
+  const int64_t micros =
+      ((static_cast<int64_t>(value.time.hour) * 60 + value.time.min) * 60 + value.time.sec) * 1000000 +
+      value.time.micros;
+  out.PutI32(12);
+  out.PutI64(micros);
+  out.PutI32(-value.offset);
+}
+
+// Microseconds since 1970-01-01 -> since 2000-01-01; DuckDB's +-infinity map to PostgreSQL's.
+void EncodeTimestamp(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const int64_t micros = static_cast<const int64_t*>(state.data)[row];
+  int64_t pg_micros;
+  if (micros == std::numeric_limits<int64_t>::max())
+    pg_micros = micros;
+  else if (micros == -std::numeric_limits<int64_t>::max())
+    pg_micros = std::numeric_limits<int64_t>::min();
+  else
+    pg_micros = micros - kPgEpochMicros;
+  out.PutI32(8);
+  out.PutI64(pg_micros);
+}
+
+void EncodeInterval(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const duckdb_interval value = static_cast<const duckdb_interval*>(state.data)[row];
+  out.PutI32(16);
+  out.PutI64(value.micros);
+  out.PutI32(value.days);
+  out.PutI32(value.months);
+}
+
+// DuckDB's UUID hugeint has the top bit flipped; the wire has the 16 bytes in order.
+void EncodeUuid(const VectorState& state, uint64_t row, ByteBuffer& out) {
+  const duckdb_hugeint value = static_cast<const duckdb_hugeint*>(state.data)[row];
+  out.PutI32(16);
+  out.PutI64(static_cast<int64_t>(static_cast<uint64_t>(value.upper) ^ (uint64_t{1} << 63)));
+  out.PutI64(static_cast<int64_t>(value.lower));
+}
+
 void EncodeValue(const VectorState& state, uint64_t row, ByteBuffer& out) {
   if (!state.Valid(row)) {
     out.PutI32(-1);
@@ -331,20 +377,10 @@ void EncodeValue(const VectorState& state, uint64_t row, ByteBuffer& out) {
       out.PutI32(8);
       out.PutI64(static_cast<const int64_t*>(state.data)[row]);
       return;
-    case ReadKind::kFloat: {
-      uint32_t bits;
-      std::memcpy(&bits, static_cast<const float*>(state.data) + row, 4);
-      out.PutI32(4);
-      out.PutU32(bits);
-      return;
-    }
-    case ReadKind::kDouble: {
-      uint64_t bits;
-      std::memcpy(&bits, static_cast<const double*>(state.data) + row, 8);
-      out.PutI32(8);
-      out.PutI64(static_cast<int64_t>(bits));
-      return;
-    }
+    case ReadKind::kFloat:
+      return EncodeFloat(state, row, out);
+    case ReadKind::kDouble:
+      return EncodeDouble(state, row, out);
     case ReadKind::kDecimal16:
       EncodeDecimal(out, static_cast<const int16_t*>(state.data)[row], type.scale);
       return;
@@ -354,86 +390,26 @@ void EncodeValue(const VectorState& state, uint64_t row, ByteBuffer& out) {
     case ReadKind::kDecimal64:
       EncodeDecimal(out, static_cast<const int64_t*>(state.data)[row], type.scale);
       return;
-    case ReadKind::kDecimal128: {
-      const duckdb_hugeint h = static_cast<const duckdb_hugeint*>(state.data)[row];
-      const __int128 value = (static_cast<__int128>(h.upper) << 64) | static_cast<__int128>(h.lower);
-      EncodeDecimal(out, value, type.scale);
-      return;
-    }
-    case ReadKind::kString: {
-      const std::string_view text = StringAt(state.data, row);
-      if (type.wire.kind == WireKind::kJsonb) {
-        out.PutI32(static_cast<int32_t>(text.size() + 1));
-        const uint8_t version = 1;
-        out.PutBytes(&version, 1);
-      } else {
-        out.PutI32(static_cast<int32_t>(text.size()));
-      }
-      out.PutBytes(text.data(), text.size());
-      return;
-    }
-    case ReadKind::kNumericText: {
-      const std::string_view text = StringAt(state.data, row);
-      if (!WriteNumericText(out, text.data(), text.size()))
-        throw Error(ErrorKind::kDataError, "value '" + std::string(text.substr(0, 80)) + "' is not a number");
-      return;
-    }
-    case ReadKind::kDate: {
-      const int32_t days = static_cast<const int32_t*>(state.data)[row];
-      int32_t pg_days;
-      if (days == std::numeric_limits<int32_t>::max())
-        pg_days = days;
-      else if (days == -std::numeric_limits<int32_t>::max())
-        pg_days = std::numeric_limits<int32_t>::min();
-      else
-        pg_days = days - kPgEpochDays;
-      out.PutI32(4);
-      out.PutI32(pg_days);
-      return;
-    }
+    case ReadKind::kDecimal128:
+      return EncodeDecimal128(state, row, out);
+    case ReadKind::kString:
+      return EncodeString(state, row, out);
+    case ReadKind::kNumericText:
+      return EncodeNumericText(state, row, out);
+    case ReadKind::kDate:
+      return EncodeDate(state, row, out);
     case ReadKind::kTime:
       out.PutI32(8);
       out.PutI64(static_cast<const int64_t*>(state.data)[row]);
       return;
-    case ReadKind::kTimeTz: {
-      const duckdb_time_tz_struct value =
-          duckdb_from_time_tz(static_cast<const duckdb_time_tz*>(state.data)[row]);
-      const int64_t micros =
-          ((static_cast<int64_t>(value.time.hour) * 60 + value.time.min) * 60 + value.time.sec) * 1000000 +
-          value.time.micros;
-      out.PutI32(12);
-      out.PutI64(micros);
-      out.PutI32(-value.offset);
-      return;
-    }
-    case ReadKind::kTimestamp: {
-      const int64_t micros = static_cast<const int64_t*>(state.data)[row];
-      int64_t pg_micros;
-      if (micros == std::numeric_limits<int64_t>::max())
-        pg_micros = micros;
-      else if (micros == -std::numeric_limits<int64_t>::max())
-        pg_micros = std::numeric_limits<int64_t>::min();
-      else
-        pg_micros = micros - kPgEpochMicros;
-      out.PutI32(8);
-      out.PutI64(pg_micros);
-      return;
-    }
-    case ReadKind::kInterval: {
-      const duckdb_interval value = static_cast<const duckdb_interval*>(state.data)[row];
-      out.PutI32(16);
-      out.PutI64(value.micros);
-      out.PutI32(value.days);
-      out.PutI32(value.months);
-      return;
-    }
-    case ReadKind::kUuid: {
-      const duckdb_hugeint value = static_cast<const duckdb_hugeint*>(state.data)[row];
-      out.PutI32(16);
-      out.PutI64(static_cast<int64_t>(static_cast<uint64_t>(value.upper) ^ (uint64_t{1} << 63)));
-      out.PutI64(static_cast<int64_t>(value.lower));
-      return;
-    }
+    case ReadKind::kTimeTz:
+      return EncodeTimeTz(state, row, out);
+    case ReadKind::kTimestamp:
+      return EncodeTimestamp(state, row, out);
+    case ReadKind::kInterval:
+      return EncodeInterval(state, row, out);
+    case ReadKind::kUuid:
+      return EncodeUuid(state, row, out);
     case ReadKind::kList:
       EncodeArray(state, row, out);
       return;
@@ -491,6 +467,24 @@ std::optional<WireType> ExactWireFor(_duckdb_logical_type* type) {
   return plan.wire;
 }
 
+namespace {
+
+// How a DECIMAL vector stores its values (by width).
+ReadKind DecimalReadKind(_duckdb_logical_type* decimal) {
+  switch (duckdb_decimal_internal_type(decimal)) {
+    case DUCKDB_TYPE_SMALLINT:
+      return ReadKind::kDecimal16;
+    case DUCKDB_TYPE_INTEGER:
+      return ReadKind::kDecimal32;
+    case DUCKDB_TYPE_BIGINT:
+      return ReadKind::kDecimal64;
+    default:
+      return ReadKind::kDecimal128;
+  }
+}
+
+}  // namespace
+
 EncodeType EncodeTypeFor(_duckdb_logical_type* streamed, const WireType& wire) {
   EncodeType type;
   type.wire = wire;
@@ -521,20 +515,7 @@ EncodeType EncodeTypeFor(_duckdb_logical_type* streamed, const WireType& wire) {
       break;
     case DUCKDB_TYPE_DECIMAL:
       type.scale = duckdb_decimal_scale(streamed);
-      switch (duckdb_decimal_internal_type(streamed)) {
-        case DUCKDB_TYPE_SMALLINT:
-          type.read = ReadKind::kDecimal16;
-          break;
-        case DUCKDB_TYPE_INTEGER:
-          type.read = ReadKind::kDecimal32;
-          break;
-        case DUCKDB_TYPE_BIGINT:
-          type.read = ReadKind::kDecimal64;
-          break;
-        default:
-          type.read = ReadKind::kDecimal128;
-          break;
-      }
+      type.read = DecimalReadKind(streamed);
       break;
     case DUCKDB_TYPE_VARCHAR:
       type.read = wire.kind == WireKind::kNumeric ? ReadKind::kNumericText : ReadKind::kString;

@@ -15,20 +15,14 @@
 #include "sqlflow/connectors/postgres/pg_common.h"
 #include "sqlflow/connectors/postgres/pg_copy_encoder.h"
 #include "sqlflow/connectors/postgres/pg_factories.h"
+#include "sqlflow/connectors/postgres/pg_options.h"
 #include "sqlflow/connectors/postgres/postgres.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors::pg {
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
-
-struct DestinationOptions {
-  std::string schema = "public";
-  std::string table;
-  bool create_table = true;
-  std::string replace_strategy = "truncate";
-  double timeout_seconds = 0;
-};
 
 struct TargetColumn {
   std::string name;
@@ -87,7 +81,7 @@ std::string SanitizedRunId(const std::string& run_id) {
 // One write: the plan of the export columns, and the state of the transaction in progress.
 class Writer {
  public:
-  Writer(const OpContext& ctx, const DestinationOptions& options, const WriteRequest& request,
+  Writer(const OpContext& ctx, const PgDestinationOptions& options, const WriteRequest& request,
          ExportInput& input, const QualifiedName& target, const std::vector<ExportColumnPlan>& columns,
          const std::vector<std::string>& keys)
       : ctx_(ctx),
@@ -398,7 +392,7 @@ class Writer {
   }
 
   const OpContext& ctx_;
-  const DestinationOptions& options_;
+  const PgDestinationOptions& options_;
   const WriteRequest& request_;
   ExportInput& input_;
   QualifiedName target_;
@@ -418,17 +412,10 @@ class PostgresDestination : public Destination {
   explicit PostgresDestination(Runtime runtime) : runtime_(std::move(runtime)) {}
 
   void Configure(const ResolvedParams& params) override {
-    params_ = params;
-    options_ = DestinationOptions{};
-    options_.schema = params.GetString("schema", "public");
-    options_.table = params.GetString("table");
-    options_.create_table = params.GetBool("create_table", true);
-    options_.replace_strategy = params.GetString("replace_strategy", "truncate");
-    options_.timeout_seconds = params.GetNumber("timeout_seconds", 0);
-    if (params.Has("query"))
-      throw Error(ErrorKind::kInvalidConfig, "POSTGRES connector: 'query' is only valid on a source");
-    if (!options_.table.empty()) (void)ParseQualifiedName(options_.table, options_.schema);
-    ctx_ = MakeOpContext("destination", params, runtime_);
+    std::vector<ParamIssue> issues;
+    options_ = ParsePgDestinationOptions(params.values, issues);
+    ThrowFirstError(issues);
+    ctx_ = MakeOpContext("destination", params.name, options_.connection, options_.retry, runtime_);
   }
 
   ConnectionTestResult TestConnection() override {
@@ -443,9 +430,9 @@ class PostgresDestination : public Destination {
       server = DescribeServer(*connection);
       return server;
     });
-    if (!options_.table.empty()) {
+    if (!options_.connection.table.empty()) {
       tester.Run("privileges", [&] {
-        const QualifiedName name = ParseQualifiedName(options_.table, options_.schema);
+        const QualifiedName name = ParseQualifiedName(options_.connection.table, options_.connection.schema);
         try {
           const std::string quoted =
               connection->QuoteIdent(name.schema) + "." + connection->QuoteIdent(name.name);
@@ -458,7 +445,7 @@ class PostgresDestination : public Destination {
             return "table " + name.Display() + " is missing; CREATE on schema " + name.schema;
           }
           std::vector<std::string> needed = {"INSERT"};
-          const std::string mode = params_.GetString("mode", "replace");
+          const std::string& mode = options_.mode;
           if (mode == "replace")
             needed.push_back(options_.replace_strategy == "delete" ? "DELETE" : "TRUNCATE");
           if (mode == "upsert") needed.insert(needed.end(), {"UPDATE", "DELETE"});
@@ -483,13 +470,13 @@ class PostgresDestination : public Destination {
   }
 
   WriteResult Write(const WriteRequest& request, ExportInput& input) override {
-    const std::string object = !request.object.empty() ? request.object : options_.table;
+    const std::string object = !request.object.empty() ? request.object : options_.connection.table;
     if (object.empty())
       throw Error(
           ErrorKind::kInvalidConfig,
           "POSTGRES connector: 'table' is required when exporting a query (EXPORT <table> TO … uses the "
           "table's name)");
-    const QualifiedName target = ParseQualifiedName(object, options_.schema);
+    const QualifiedName target = ParseQualifiedName(object, options_.connection.schema);
 
     std::vector<ExportColumnPlan> columns;
     {
@@ -547,8 +534,7 @@ class PostgresDestination : public Destination {
 
  private:
   Runtime runtime_;
-  ResolvedParams params_;
-  DestinationOptions options_;
+  PgDestinationOptions options_;
   OpContext ctx_;
 };
 

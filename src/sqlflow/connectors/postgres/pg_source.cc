@@ -22,7 +22,9 @@
 #include "sqlflow/connectors/postgres/pg_copy_decoder.h"
 #include "sqlflow/connectors/postgres/pg_copy_encoder.h"
 #include "sqlflow/connectors/postgres/pg_factories.h"
+#include "sqlflow/connectors/postgres/pg_options.h"
 #include "sqlflow/connectors/postgres/postgres.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 namespace sqlflow::connectors::pg {
 namespace {
@@ -33,26 +35,11 @@ int64_t NowMs() {
       .count();
 }
 
-struct SourceOptions {
-  std::string schema = "public";
-  std::string table;  // configured table ("" = the LOAD's object)
-  std::string query;  // configured query ("" = none)
-  int64_t query_timeout_seconds = 0;
-  std::vector<std::pair<std::string, std::string>> column_types;  // as configured
-  nlohmann::ordered_json lookback_window;                         // null = none
-};
-
 // column_types resolved to the binary formats that carry them exactly (column name -> wire type).
 using DeclaredTypes = std::vector<std::pair<std::string, WireType>>;
 
-std::string StripQuery(std::string query) {
-  while (!query.empty() && (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';'))
-    query.pop_back();
-  return query;
-}
-
 // Declared types need DuckDB's type parser; resolved once, on the caller's thread.
-DeclaredTypes ResolveDeclaredTypes(const SourceOptions& options, engine::Connection* connection,
+DeclaredTypes ResolveDeclaredTypes(const PgSourceOptions& options, engine::Connection* connection,
                                    const std::string& prefix) {
   DeclaredTypes declared;
   if (options.column_types.empty()) return declared;
@@ -207,14 +194,15 @@ bool SameSchema(const Schema& a, const Schema& b) {
 // the queue and are rethrown by Next().
 class PgReadStream : public ReadStream {
  public:
-  PgReadStream(OpContext context, ReadRequest request, DeclaredTypes declared, const SourceOptions& options)
+  PgReadStream(OpContext context, ReadRequest request, DeclaredTypes declared, const PgSourceOptions& options)
       : ctx_(std::move(context)),
         request_(std::move(request)),
         declared_(std::move(declared)),
         options_(options),
         started_ms_(NowMs()) {
-    object_label_ =
-        options_.query.empty() ? ParseQualifiedName(request_.object, options_.schema).Display() : "query";
+    object_label_ = options_.query.empty()
+                        ? ParseQualifiedName(request_.object, options_.connection.schema).Display()
+                        : "query";
   }
 
   ~PgReadStream() override {
@@ -343,7 +331,8 @@ class PgReadStream : public ReadStream {
     connection.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const Relation relation =
         options_.query.empty()
-            ? DescribeTable(connection, ParseQualifiedName(request_.object, options_.schema), ctx_.prefix)
+            ? DescribeTable(connection, ParseQualifiedName(request_.object, options_.connection.schema),
+                            ctx_.prefix)
             : DescribeQuery(connection, options_.query);
     ReadPlan plan =
         PlanRead(connection, relation, request_, declared_, options_.lookback_window, ctx_.prefix);
@@ -466,7 +455,7 @@ class PgReadStream : public ReadStream {
   OpContext ctx_;
   ReadRequest request_;
   DeclaredTypes declared_;
-  SourceOptions options_;
+  PgSourceOptions options_;
   std::string object_label_;
   int64_t started_ms_;
 
@@ -505,24 +494,10 @@ class PostgresSource : public Source {
   explicit PostgresSource(Runtime runtime) : runtime_(std::move(runtime)) {}
 
   void Configure(const ResolvedParams& params) override {
-    params_ = params;
-    options_ = SourceOptions{};
-    options_.schema = params.GetString("schema", "public");
-    options_.table = params.GetString("table");
-    options_.query = StripQuery(params.GetString("query"));
-    options_.query_timeout_seconds = params.GetInt("query_timeout_seconds", 0);
-    if (params.Has("lookback_window")) options_.lookback_window = params.values["lookback_window"];
-    if (!options_.table.empty() && !options_.query.empty())
-      throw Error(ErrorKind::kInvalidConfig,
-                  "POSTGRES connector: parameters 'table' and 'query' cannot be used together");
-    if (!options_.table.empty()) (void)ParseQualifiedName(options_.table, options_.schema);
-    if (params.Has("column_types")) {
-      const auto& types = params.values["column_types"];
-      if (types.is_object())
-        for (const auto& [name, type] : types.items())
-          if (type.is_string()) options_.column_types.emplace_back(name, type.get<std::string>());
-    }
-    ctx_ = MakeOpContext("source", params, runtime_);
+    std::vector<ParamIssue> issues;
+    options_ = ParsePgSourceOptions(params.values, issues);
+    ThrowFirstError(issues);
+    ctx_ = MakeOpContext("source", params.name, options_.connection, options_.retry, runtime_);
   }
 
   ConnectionTestResult TestConnection(engine::Connection& scratch) override {
@@ -547,9 +522,9 @@ class PostgresSource : public Source {
         }
         return std::string("the query prepares");
       });
-    } else if (!options_.table.empty()) {
+    } else if (!options_.connection.table.empty()) {
       tester.Run("privileges", [&] {
-        const QualifiedName name = ParseQualifiedName(options_.table, options_.schema);
+        const QualifiedName name = ParseQualifiedName(options_.connection.table, options_.connection.schema);
         try {
           if (!FindRelation(*connection, name))
             throw Error(ErrorKind::kNotFound,
@@ -581,7 +556,8 @@ class PostgresSource : public Source {
 
   Schema GetSchema(std::string_view object, engine::Connection& scratch) override {
     Schema schema;
-    const std::string target = !options_.table.empty() ? options_.table : std::string(object);
+    const std::string target =
+        !options_.connection.table.empty() ? options_.connection.table : std::string(object);
     const DeclaredTypes declared = ResolveDeclaredTypes(options_, &scratch, ctx_.prefix);
     ctx_.Run("read the schema of " + (options_.query.empty() ? target : std::string("the query")) + " on " +
                  ctx_.endpoint,
@@ -590,7 +566,8 @@ class PostgresSource : public Source {
                connection->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
                const Relation relation =
                    options_.query.empty()
-                       ? DescribeTable(*connection, ParseQualifiedName(target, options_.schema), ctx_.prefix)
+                       ? DescribeTable(*connection, ParseQualifiedName(target, options_.connection.schema),
+                                       ctx_.prefix)
                        : DescribeQuery(*connection, options_.query);
                ReadRequest request;
                request.object = target;
@@ -604,7 +581,7 @@ class PostgresSource : public Source {
   std::unique_ptr<ReadStream> Read(const ReadRequest& request, ReadContext& context) override {
     ReadRequest effective = request;
     if (options_.query.empty()) {
-      if (!options_.table.empty()) effective.object = options_.table;
+      if (!options_.connection.table.empty()) effective.object = options_.connection.table;
       if (effective.object.empty())
         throw Error(ErrorKind::kInvalidConfig, ctx_.prefix + ": no table to read (set 'table' or 'query')");
     }
@@ -617,8 +594,7 @@ class PostgresSource : public Source {
 
  private:
   Runtime runtime_;
-  ResolvedParams params_;
-  SourceOptions options_;
+  PgSourceOptions options_;
   OpContext ctx_;
 };
 

@@ -225,6 +225,57 @@ std::string WireType::PgTypeName() const {
   return "text";
 }
 
+namespace {
+
+// Array type OIDs of the element types the encoder produces (0 for arrays of arrays).
+uint32_t ArrayOid(WireKind element) {
+  switch (element) {
+    case WireKind::kBool:
+      return 1000;
+    case WireKind::kInt2:
+      return 1005;
+    case WireKind::kInt4:
+      return 1007;
+    case WireKind::kInt8:
+      return 1016;
+    case WireKind::kOid:
+      return 1028;
+    case WireKind::kFloat4:
+      return 1021;
+    case WireKind::kFloat8:
+      return 1022;
+    case WireKind::kNumeric:
+      return 1231;
+    case WireKind::kText:
+      return 1009;
+    case WireKind::kBytea:
+      return 1001;
+    case WireKind::kDate:
+      return 1182;
+    case WireKind::kTime:
+      return 1183;
+    case WireKind::kTimeTz:
+      return 1270;
+    case WireKind::kTimestamp:
+      return 1115;
+    case WireKind::kTimestampTz:
+      return 1185;
+    case WireKind::kInterval:
+      return 1187;
+    case WireKind::kUuid:
+      return 2951;
+    case WireKind::kJson:
+      return 199;
+    case WireKind::kJsonb:
+      return 3807;
+    case WireKind::kArray:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
 uint32_t WireType::Oid() const {
   switch (kind) {
     case WireKind::kBool:
@@ -265,51 +316,8 @@ uint32_t WireType::Oid() const {
       return oid::kJson;
     case WireKind::kJsonb:
       return oid::kJsonb;
-    case WireKind::kArray: {
-      // Array type OIDs of the element types the encoder produces.
-      switch (element->kind) {
-        case WireKind::kBool:
-          return 1000;
-        case WireKind::kInt2:
-          return 1005;
-        case WireKind::kInt4:
-          return 1007;
-        case WireKind::kInt8:
-          return 1016;
-        case WireKind::kOid:
-          return 1028;
-        case WireKind::kFloat4:
-          return 1021;
-        case WireKind::kFloat8:
-          return 1022;
-        case WireKind::kNumeric:
-          return 1231;
-        case WireKind::kText:
-          return 1009;
-        case WireKind::kBytea:
-          return 1001;
-        case WireKind::kDate:
-          return 1182;
-        case WireKind::kTime:
-          return 1183;
-        case WireKind::kTimeTz:
-          return 1270;
-        case WireKind::kTimestamp:
-          return 1115;
-        case WireKind::kTimestampTz:
-          return 1185;
-        case WireKind::kInterval:
-          return 1187;
-        case WireKind::kUuid:
-          return 2951;
-        case WireKind::kJson:
-          return 199;
-        case WireKind::kJsonb:
-          return 3807;
-        case WireKind::kArray:
-          return 0;
-      }
-    }
+    case WireKind::kArray:
+      return ArrayOid(element->kind);
   }
   return 0;
 }

@@ -1,11 +1,9 @@
-// Registry entries of the postgres type (CONNECTORS.md §3.5).
+// Registry entries of the postgres type (CONNECTORS.md §3.5): parameter schemas (the one place their defaults
+// are written), capabilities, compile-time rules (the same ParsePg*Options that Configure uses) and
+// factories.
 #include "sqlflow/connectors/postgres/postgres_registration.h"
 
-#include <algorithm>
-#include <regex>
-
-#include "sqlflow/common/error.h"
-#include "sqlflow/common/text.h"
+#include "sqlflow/connectors/postgres/pg_options.h"
 #include "sqlflow/connectors/postgres/postgres.h"
 #include "sqlflow/connectors/registry/param_builder.h"
 #include "sqlflow/connectors/registry/validate_util.h"
@@ -56,35 +54,6 @@ std::vector<ParamSpec> PostgresConnectionParams() {
   };
 }
 
-bool IsPostgresTableName(const std::string& text) {
-  static const std::regex name(
-      "(\"([^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)(\\.(\"([^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*))?");
-  return std::regex_match(text, name);
-}
-
-void ValidatePostgres(const Json& canonical, std::vector<ParamIssue>& issues) {
-  if (canonical.contains("uri")) {
-    const std::string uri = StringOr(canonical, "uri");
-    const bool url = StartsWith(uri, "postgres://") || StartsWith(uri, "postgresql://");
-    if (!url && uri.find('=') == std::string::npos) {
-      AddIssue(issues, Severity::kError, "SF405",
-               "POSTGRES connector: parameter 'uri' must start with postgres:// or postgresql:// or be a "
-               "key=value "
-               "connection string",
-               "uri");
-    }
-  }
-  if (canonical.contains("table")) {
-    const std::string table = StringOr(canonical, "table");
-    if (!IsPostgresTableName(table)) {
-      AddIssue(issues, Severity::kError, "SF406",
-               "POSTGRES connector: 'table' '" + table +
-                   "' is not a valid identifier (use schema.name, quote parts with double quotes)",
-               "table");
-    }
-  }
-}
-
 }  // namespace
 
 ConnectorTypeInfo PostgresSourceInfo() {
@@ -101,7 +70,9 @@ ConnectorTypeInfo PostgresSourceInfo() {
   const ResilienceDefaults resilience = PostgresResilience();
   AppendParams(info.params, CommonSourceParams(&resilience));
   info.constraints = {{Constraint::Kind::kAtMostOneOf, {"table", "query"}}};
-  info.validate = ValidatePostgres;
+  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+    (void)pg::ParsePgSourceOptions(canonical, issues);
+  };
   info.other_side_params = OnlyOn("destination", {"replace_strategy", "create_table"});
   info.capabilities = {"multiple", "pushdown", true, {}, true, "password, TLS certificates"};
   info.make_source = [] { return MakePostgresSource(); };
@@ -121,7 +92,9 @@ ConnectorTypeInfo PostgresDestinationInfo() {
                             .Enum({"truncate", "delete", "drop"})
                             .Default("truncate"));
   AppendParams(info.params, ResilienceParams(PostgresResilience(), true));
-  info.validate = ValidatePostgres;
+  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+    (void)pg::ParsePgDestinationOptions(canonical, issues);
+  };
   info.other_side_params = OnlyOn("source", {"query", "query_timeout_seconds"});
   info.capabilities = {"", "", false, {"replace", "append", "upsert"}, true, "password, TLS certificates"};
   info.make_destination = [] { return MakePostgresDestination(); };
