@@ -131,7 +131,7 @@ TEST(ConnectorOptions, PostgresBadValuesAreLocated) {
   EXPECT_EQ(
       Messages(issues, "uri"),
       std::vector<std::string>{"SF405 POSTGRES connector: parameter 'uri' must start with postgres:// or "
-                               "postgresql:// or be a key=value connection string"});
+                               "postgresql:// or be a keyword=value connection string"});
   EXPECT_EQ(Messages(issues, "table"),
             std::vector<std::string>{"SF406 POSTGRES connector: 'table' 'a b' is not a valid identifier (use "
                                      "schema.name, quote parts with double quotes)"});
@@ -147,7 +147,7 @@ TEST(ConnectorOptions, PostgresValidateAndConfigureAgree) {
   ExpectDestinationAgreement(
       "postgres", {{"uri", "nope"}},
       "POSTGRES connector: parameter 'uri' must start with postgres:// or postgresql:// "
-      "or be a key=value connection string");
+      "or be a keyword=value connection string");
   // Good parameters configure on both sides.
   const ConnectorTypeInfo& type = SourceType("postgres");
   const ValidatedParams ok = ValidateSourceParams(type, {{"uri", "postgresql://h/db"}, {"table", "s.t"}});

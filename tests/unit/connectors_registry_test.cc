@@ -303,7 +303,7 @@ TEST(ConnectorsRegistryTest, ConnectorSpecificRules) {
       (std::vector<std::string>{
           "SF406 POSTGRES connector: 'replace_strategy' is only valid on a destination",
           "SF405 POSTGRES connector: parameter 'uri' must start with postgres:// or postgresql:// or be a "
-          "key=value connection string",
+          "keyword=value connection string",
           "SF406 POSTGRES connector: 'table' 'a b' is not a valid identifier (use schema.name, quote parts "
           "with "
           "double quotes)",

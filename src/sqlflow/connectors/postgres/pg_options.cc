@@ -35,7 +35,7 @@ void CheckUri(const std::string& uri, std::vector<ParamIssue>& issues) {
   if (!url && uri.find('=') == std::string::npos) {
     AddIssue(issues, Severity::kError, "SF405",
              std::string(kPrefix) +
-                 "parameter 'uri' must start with postgres:// or postgresql:// or be a key=value connection "
+                 "parameter 'uri' must start with postgres:// or postgresql:// or be a keyword=value connection "
                  "string",
              "uri");
   }
