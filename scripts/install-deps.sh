@@ -21,7 +21,7 @@ APT_PACKAGES=(cmake g++ make ninja-build ccache pkg-config
   libcurl4-openssl-dev libssl-dev libpq-dev zlib1g-dev libzstd-dev libsimdjson-dev
   libgtest-dev libgmock-dev python3 curl
   libpython3-dev pybind11-dev python3-numpy python3-pandas)
-TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl python3-botocore)  # openssl: test certificates (net, TLS)
+TEST_PACKAGES=(postgresql libcpp-httplib-dev openssl python3-botocore clang-format)  # openssl: test certificates; clang-format 14: the format check
 
 mode="all"
 [[ "${1:-}" == "--runtime" ]] && mode="runtime"

@@ -78,7 +78,16 @@ if [[ -x scripts/run_all_examples.sh ]]; then
   ((f > 0)) && failures+=("examples: $f failed (see $LOG_DIR/examples.log)")
 fi
 
-# 5. Fuzzing (tests/fuzz/): the regression seeds, one test each, then a bounded 60 s seeded run, one test.
+# 5. Formatting: every C++ file matches the checked-in .clang-format (one test).
+echo "== format"
+if scripts/check-format.sh >"$LOG_DIR/format.log" 2>&1; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); failures+=("format: see $LOG_DIR/format.log (fix: make format)")
+fi
+tail -1 "$LOG_DIR/format.log"
+
+# 6. Fuzzing (tests/fuzz/): the regression seeds, one test each, then a bounded 60 s seeded run, one test.
 #    New failures are saved under tests/fuzz/seeds/ (commit them as regression seeds).
 echo "== fuzz"
 python3 tests/fuzz/fuzz.py --sqlflow "$BUILD_DIR/sqlflow" --replay tests/fuzz/seeds >"$LOG_DIR/fuzz-seeds.log" 2>&1
@@ -93,7 +102,7 @@ fuzz_status=$?
 grep -E "^(FAIL|fuzz: )" "$LOG_DIR/fuzz.log" | tail -5
 if ((fuzz_status == 0)); then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("fuzz: see $LOG_DIR/fuzz.log"); fi
 
-# 6. The sanitizer job: ASan + UBSan build (build-asan/) running the unit tests, e2e cases and fuzz seeds.
+# 7. The sanitizer job: ASan + UBSan build (build-asan/) running the unit tests, e2e cases and fuzz seeds.
 if [[ "${SQLFLOW_SKIP_SANITIZERS:-}" != "1" ]]; then
   echo "== sanitizers (address, undefined)"
   scripts/run_sanitizer_tests.sh >"$LOG_DIR/sanitizers.log" 2>&1

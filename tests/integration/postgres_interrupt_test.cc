@@ -1,8 +1,8 @@
 // Ctrl-C during a LOAD from a slow PostgreSQL query (issue "renovate the middle floors", one cancel path):
 // SIGINT 0.5 s into the read makes the process exit 130 within 1 s of the signal, the target table and the
 // watermark keep the values of the previous run, and the run's temp directory is gone.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,11 +88,13 @@ TEST(PostgresInterrupt, SigintDuringSlowLoadExits130AndChangesNothing) {
   fs::create_directories(temp_root);
   WriteFile(dir.path() + "/profiles/dev.yml",
             "engines:\n  duckdb:\n    mode: persistent\n    path: target/w.duckdb\n    temp_directory: " +
-                temp_root + "\nconnectors:\n  pg:\n    type: postgres\n    params:\n      uri: \"" + dsn + "\"\n");
+                temp_root + "\nconnectors:\n  pg:\n    type: postgres\n    params:\n      uri: \"" + dsn +
+                "\"\n");
   // Run 1 (fast): three rows and a watermark of 3.
-  WriteFile(dir.path() + "/pipelines/load.sf",
-            "SOURCE s FROM pg OPTIONS {\"query\": \"SELECT id, v FROM " + table +
-                "\", \"sync_mode\": \"incremental\", \"cursor_field\": \"id\"};\nLOAD t FROM s MODE APPEND;\n");
+  WriteFile(
+      dir.path() + "/pipelines/load.sf",
+      "SOURCE s FROM pg OPTIONS {\"query\": \"SELECT id, v FROM " + table +
+          "\", \"sync_mode\": \"incremental\", \"cursor_field\": \"id\"};\nLOAD t FROM s MODE APPEND;\n");
   CommandResult first = RunCommand(std::string(SQLFLOW_BINARY) + " --no-color --project-dir " + dir.path() +
                                    " pipeline run load");
   ASSERT_EQ(first.exit_code, 0) << first.output;

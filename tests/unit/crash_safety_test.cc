@@ -1,7 +1,7 @@
 // Crash safety (LANGUAGE.md §9.2): a LOAD killed with SIGKILL in the middle leaves the table and its
 // watermark either both old or both new, never mixed; a rerun then completes exactly.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -67,7 +67,8 @@ TEST(CrashSafetyTest, KilledLoadLeavesTableAndWatermarkConsistent) {
   fs::create_directories(project / "profiles");
   fs::create_directories(project / "pipelines");
   fs::create_directories(project / "data");
-  std::ofstream(project / "profiles" / "dev.yml") << "engines:\n  duckdb:\n    mode: persistent\n    path: target/db.duckdb\n";
+  std::ofstream(project / "profiles" / "dev.yml")
+      << "engines:\n  duckdb:\n    mode: persistent\n    path: target/db.duckdb\n";
   std::ofstream(project / "pipelines" / "load.sf")
       << "SOURCE s TYPE CSV PARAMS {\"path\": \"data/events.csv\", \"sync_mode\": \"incremental\", "
          "\"cursor_field\": \"id\"};\nLOAD events FROM s MODE APPEND;\n";
@@ -77,8 +78,8 @@ TEST(CrashSafetyTest, KilledLoadLeavesTableAndWatermarkConsistent) {
     auto db = engine::Database::Open({});
     engine::Connection conn(*db);
     conn.Execute("COPY (SELECT range AS id, 'payload-' || range AS body, range * 0.5 AS amount FROM range(" +
-                 std::to_string(from) + ", " + std::to_string(to) + ")) TO '" + (project / "data" / "events.csv").string() +
-                 "' (HEADER)");
+                 std::to_string(from) + ", " + std::to_string(to) + ")) TO '" +
+                 (project / "data" / "events.csv").string() + "' (HEADER)");
   };
   write_csv(0, 1000);
   ASSERT_EQ(Wait(Spawn(project, "load")), 0);
@@ -101,8 +102,8 @@ TEST(CrashSafetyTest, KilledLoadLeavesTableAndWatermarkConsistent) {
     Snapshot s = ReadState(project / "target" / "db.duckdb");
     bool old_state = s.rows == 1000 && s.watermark == "999";
     bool new_state = s.rows == big && s.watermark == std::to_string(big - 1);
-    EXPECT_TRUE(old_state || new_state) << "rows " << s.rows << " watermark " << s.watermark << " after "
-                                        << delay_ms << " ms";
+    EXPECT_TRUE(old_state || new_state)
+        << "rows " << s.rows << " watermark " << s.watermark << " after " << delay_ms << " ms";
     if (new_state) break;
   }
   EXPECT_GE(killed_mid_run, 1) << "the load finished before any kill; the test did not exercise a crash";

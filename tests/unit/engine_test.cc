@@ -88,8 +88,10 @@ TEST(EngineTest, AppenderRoundTripRowsAndChunks) {
   appender.Close();
   EXPECT_GE(chunks, 2);
   EXPECT_EQ(conn.QueryValue("SELECT count(*) FROM t2"), "3000");
-  EXPECT_EQ(conn.QueryValue("SELECT sum(hash(id, name, score, ok)) = (SELECT sum(hash(id, name, score, ok)) FROM t) FROM t2"),
-            "true");
+  EXPECT_EQ(
+      conn.QueryValue(
+          "SELECT sum(hash(id, name, score, ok)) = (SELECT sum(hash(id, name, score, ok)) FROM t) FROM t2"),
+      "true");
 }
 
 TEST(EngineTest, PersistentFileReopenedKeepsData) {

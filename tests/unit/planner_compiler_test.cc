@@ -34,7 +34,8 @@ class CompilerTest : public ::testing::Test {
   void Write(const std::string& rel, const std::string& text) { std::ofstream(root_ / rel) << text; }
 
   // Compiles pipelines/p.sf; returns the plan (or nullopt) and fills diagnostics_.
-  std::optional<Plan> Compile(const std::string& text, std::vector<std::pair<std::string, std::string>> vars = {}) {
+  std::optional<Plan> Compile(const std::string& text,
+                              std::vector<std::pair<std::string, std::string>> vars = {}) {
     Write("pipelines/p.sf", text);
     diagnostics_.Clear();
     SourceCache sources;
@@ -45,8 +46,11 @@ class CompilerTest : public ::testing::Test {
     request.pipeline = "p";
     request.profile = &*profile_;
     request.cli_vars = std::move(vars);
-    request.builtins = {{"run_id", "20240101T000000Z-abcdef"}, {"run_date", "2024-01-01"},
-                        {"run_ts", "2024-01-01T00:00:00Z"}, {"pipeline_name", "p"}, {"profile_name", "dev"}};
+    request.builtins = {{"run_id", "20240101T000000Z-abcdef"},
+                        {"run_date", "2024-01-01"},
+                        {"run_ts", "2024-01-01T00:00:00Z"},
+                        {"pipeline_name", "p"},
+                        {"profile_name", "dev"}};
     return CompilePipeline(request, diagnostics_, sources);
   }
 
@@ -69,7 +73,8 @@ class CompilerTest : public ::testing::Test {
 const char* kSource = "SOURCE s TYPE CSV PARAMS {\"path\": \"data/t.csv\"};\n";
 
 TEST_F(CompilerTest, UndefinedSourceWithDidYouMeanAndLaterNote) {
-  EXPECT_FALSE(Compile(std::string("LOAD t FROM src;\n") + "SOURCE src TYPE CSV PARAMS {\"path\": \"data/t.csv\"};\n"));
+  EXPECT_FALSE(Compile(std::string("LOAD t FROM src;\n") +
+                       "SOURCE src TYPE CSV PARAMS {\"path\": \"data/t.csv\"};\n"));
   const Diagnostic* d = Find("SF301");
   ASSERT_NE(d, nullptr) << All();
   EXPECT_EQ(d->message, "LOAD references undefined source: 'src'");
@@ -130,7 +135,8 @@ TEST_F(CompilerTest, SourceIsNotATableAndTyposAndUnknownTables) {
   EXPECT_EQ(d->message, "'s' is a SOURCE, not a table");
   EXPECT_EQ(d->hints.at(0), "load it first: LOAD s FROM s;");
 
-  EXPECT_FALSE(Compile(std::string(kSource) + "LOAD sales_raw FROM s;\nCREATE TABLE x AS SELECT * FROM sales_raw_typo;\n"));
+  EXPECT_FALSE(Compile(std::string(kSource) +
+                       "LOAD sales_raw FROM s;\nCREATE TABLE x AS SELECT * FROM sales_raw_typo;\n"));
   d = Find("SF306");
   ASSERT_NE(d, nullptr) << All();
   EXPECT_EQ(d->message, "table 'sales_raw_typo' is not defined; did you mean 'sales_raw'?");
@@ -139,7 +145,8 @@ TEST_F(CompilerTest, SourceIsNotATableAndTyposAndUnknownTables) {
   ASSERT_TRUE(plan) << All();
   d = Find("W301");
   ASSERT_NE(d, nullptr);
-  EXPECT_EQ(d->message, "table 'somewhere_else' is not created by this pipeline; it must already exist in the database");
+  EXPECT_EQ(d->message,
+            "table 'somewhere_else' is not created by this pipeline; it must already exist in the database");
   ASSERT_EQ(plan->warnings.size(), 1u);
 }
 
@@ -150,7 +157,8 @@ TEST_F(CompilerTest, ReservedStateTableAndTimeMacros) {
   const Diagnostic* d = Find("SF206");
   ASSERT_NE(d, nullptr) << All();
   EXPECT_EQ(d->message, "time macro @end_dt is only available in CREATE TABLE ... MODE INCREMENTAL");
-  EXPECT_TRUE(Compile("CREATE TABLE x MODE INCREMENTAL BY d AS SELECT DATE '2024-01-01' AS d WHERE d <= @end_date;\n"))
+  EXPECT_TRUE(Compile(
+      "CREATE TABLE x MODE INCREMENTAL BY d AS SELECT DATE '2024-01-01' AS d WHERE d <= @end_date;\n"))
       << All();
 }
 
@@ -163,12 +171,14 @@ TEST_F(CompilerTest, SqlSyntaxErrorsComeFromTheEngineWithKeywordHints) {
 }
 
 TEST_F(CompilerTest, IncrementalWarningsAndLookbackRule) {
-  std::string inc = "SOURCE s TYPE CSV PARAMS {\"path\": \"data/t.csv\", \"sync_mode\": \"incremental\", "
-                    "\"cursor_field\": \"id\"};\n";
+  std::string inc =
+      "SOURCE s TYPE CSV PARAMS {\"path\": \"data/t.csv\", \"sync_mode\": \"incremental\", "
+      "\"cursor_field\": \"id\"};\n";
   ASSERT_TRUE(Compile(inc + "LOAD t FROM s;\n")) << All();
   ASSERT_NE(Find("W302"), nullptr);
-  std::string lookback = "SOURCE s TYPE CSV PARAMS {\"path\": \"data/t.csv\", \"sync_mode\": \"incremental\", "
-                         "\"cursor_field\": \"id\", \"lookback_window\": 5};\n";
+  std::string lookback =
+      "SOURCE s TYPE CSV PARAMS {\"path\": \"data/t.csv\", \"sync_mode\": \"incremental\", "
+      "\"cursor_field\": \"id\", \"lookback_window\": 5};\n";
   EXPECT_FALSE(Compile(lookback + "LOAD t FROM s MODE APPEND;\n"));
   const Diagnostic* d = Find("SF406");
   ASSERT_NE(d, nullptr) << All();
@@ -239,7 +249,8 @@ TEST_F(CompilerTest, CursorFieldWithoutServerFilterWarnsAtTheLoad) {
 }
 
 TEST_F(CompilerTest, SameDestinationTwiceWarns) {
-  ASSERT_TRUE(Compile("EXPORT SELECT 1 AS a TO \"output/x.csv\";\nEXPORT SELECT 2 AS a TO \"output/x.csv\";\n"));
+  ASSERT_TRUE(
+      Compile("EXPORT SELECT 1 AS a TO \"output/x.csv\";\nEXPORT SELECT 2 AS a TO \"output/x.csv\";\n"));
   const Diagnostic* d = Find("W303");
   ASSERT_NE(d, nullptr) << All();
   EXPECT_EQ(d->message, "'output/x.csv' is written by more than one EXPORT (lines 1, 2); the last one wins");
@@ -248,7 +259,8 @@ TEST_F(CompilerTest, SameDestinationTwiceWarns) {
 TEST_F(CompilerTest, ExportTypeInference) {
   auto plan = Compile(
       "EXPORT SELECT 1 AS a TO \"output/a.csv.gz\";\nEXPORT SELECT 1 AS a TO \"output/b.jsonl\";\n"
-      "EXPORT SELECT 1 AS a TO \"output/c.parquet\" TYPE CSV;\nEXPORT SELECT 1 AS a TO 'output/d' TYPE ndjson;\n");
+      "EXPORT SELECT 1 AS a TO \"output/c.parquet\" TYPE CSV;\nEXPORT SELECT 1 AS a TO 'output/d' TYPE "
+      "ndjson;\n");
   ASSERT_TRUE(plan) << All();
   ASSERT_EQ(plan->steps.size(), 4u);
   EXPECT_EQ(std::get<ExportDetail>(plan->steps[0].detail).format, "csv");
@@ -286,8 +298,8 @@ TEST_F(CompilerTest, PlanStepsIdsAndDependencies) {
   EXPECT_EQ(json["steps"][1]["params"]["mode"], "replace");
   std::vector<std::string> keys;
   for (auto it = json.begin(); it != json.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"version", "tool_version", "pipeline", "file", "profile", "engine",
-                                            "variables", "conditions", "steps", "warnings"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"version", "tool_version", "pipeline", "file", "profile",
+                                            "engine", "variables", "conditions", "steps", "warnings"}));
 }
 
 TEST_F(CompilerTest, VariablesAndConditionsAreRecordedInThePlan) {
@@ -308,8 +320,9 @@ TEST_F(CompilerTest, VariablesAndConditionsAreRecordedInThePlan) {
 }
 
 TEST_F(CompilerTest, FailedConditionSkipsCrossStatementAnalysis) {
-  EXPECT_FALSE(Compile("IF ${undefined_thing} == 'x' THEN\n  CREATE TABLE a AS SELECT 1 AS x;\nEND IF;\n"
-                       "CREATE TABLE b AS SELECT * FROM a;\n"));
+  EXPECT_FALSE(
+      Compile("IF ${undefined_thing} == 'x' THEN\n  CREATE TABLE a AS SELECT 1 AS x;\nEND IF;\n"
+              "CREATE TABLE b AS SELECT * FROM a;\n"));
   ASSERT_NE(Find("SF201"), nullptr) << All();
   EXPECT_EQ(Find("W301"), nullptr) << "follow-on warnings about tables of the unknown branch";
   EXPECT_EQ(Find("SF306"), nullptr);

@@ -5,8 +5,6 @@
 namespace sqlflow::planner {
 namespace {
 
-
-
 std::vector<std::string> Sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return v;
@@ -16,7 +14,8 @@ TEST(SqlAnalysisTest, QueryReadsBaseTablesButNotCtesOrTableFunctions) {
   SqlAnalyzer analyzer;
   auto use = analyzer.AnalyzeQuery(
       "WITH c AS (SELECT * FROM a) SELECT * FROM c JOIN Sales.B ON true "
-      "WHERE x IN (SELECT y FROM d) AND EXISTS (SELECT 1 FROM read_csv('x.csv')) UNION ALL SELECT * FROM 'data/f.csv'");
+      "WHERE x IN (SELECT y FROM d) AND EXISTS (SELECT 1 FROM read_csv('x.csv')) UNION ALL SELECT * FROM "
+      "'data/f.csv'");
   ASSERT_TRUE(use.analyzed);
   EXPECT_EQ(Sorted(use.reads), (std::vector<std::string>{"a", "d", "sales.b"}));
 }
@@ -34,7 +33,8 @@ TEST(SqlAnalysisTest, StatementsReportWritesAndCreates) {
   EXPECT_EQ(create.creates, std::vector<std::string>{"v"});
   EXPECT_EQ(create.reads, std::vector<std::string>{"src"});
 
-  auto insert = analyzer.AnalyzeStatement("INSERT INTO target (a, b) SELECT a, b FROM staging JOIN other USING (a)");
+  auto insert =
+      analyzer.AnalyzeStatement("INSERT INTO target (a, b) SELECT a, b FROM staging JOIN other USING (a)");
   EXPECT_EQ(insert.writes, std::vector<std::string>{"target"});
   EXPECT_EQ(Sorted(insert.reads), (std::vector<std::string>{"other", "staging", "target"}));
 
@@ -62,7 +62,8 @@ TEST(SqlAnalysisTest, ParseErrorsComeFromDuckDB) {
 }
 
 TEST(SqlAnalysisTest, TimeMacrosOutsideStringsAndComments) {
-  std::string sql = "SELECT * FROM t WHERE ts >= @start_dt AND d <= @END_DATE -- @end_dt\n AND s = '@start_date'";
+  std::string sql =
+      "SELECT * FROM t WHERE ts >= @start_dt AND d <= @END_DATE -- @end_dt\n AND s = '@start_date'";
   EXPECT_EQ(FindTimeMacros(sql), (std::vector<std::string>{"@start_dt", "@end_date"}));
   EXPECT_TRUE(FindTimeMacros("SELECT '@start_dt', @start_dtx").empty());
   EXPECT_EQ(ReplaceTimeMacros(sql, "DATE 'a'", "DATE 'b'", "TIMESTAMP 'c'", "TIMESTAMP 'd'"),

@@ -3,10 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/cli/project_context.h"
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/engine/database.h"

@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/cli/project_context.h"
 #include "sqlflow/common/console.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/executor/executor.h"
 #include "sqlflow/planner/compiler.h"

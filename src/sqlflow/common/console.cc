@@ -37,8 +37,12 @@ static void Write(FILE* stream, std::string_view text) {
   std::fflush(stream);
 }
 
-void Console::Out(std::string_view text) { Write(stdout, redactor_.Mask(text)); }
-void Console::Err(std::string_view text) { Write(stderr, redactor_.Mask(text)); }
+void Console::Out(std::string_view text) {
+  Write(stdout, redactor_.Mask(text));
+}
+void Console::Err(std::string_view text) {
+  Write(stderr, redactor_.Mask(text));
+}
 void Console::Info(std::string_view text) {
   if (verbosity_ >= Verbosity::kInfo) Write(stderr, redactor_.Mask(text));
 }

@@ -25,11 +25,11 @@ class Console {
 
   Redactor& redactor() { return redactor_; }
 
-  void Out(std::string_view text);       // stdout, always (explicitly requested output)
-  void Err(std::string_view text);       // stderr, always (errors)
-  void Info(std::string_view text);      // stderr unless quiet / warning level
-  void Warn(std::string_view text);      // stderr unless quiet / error level
-  void Verbose(std::string_view text);   // stderr only with --verbose
+  void Out(std::string_view text);      // stdout, always (explicitly requested output)
+  void Err(std::string_view text);      // stderr, always (errors)
+  void Info(std::string_view text);     // stderr unless quiet / warning level
+  void Warn(std::string_view text);     // stderr unless quiet / error level
+  void Verbose(std::string_view text);  // stderr only with --verbose
 
  private:
   Console();

@@ -31,7 +31,9 @@ int Diagnostics::ErrorCount() const {
                                         [](const Diagnostic& d) { return d.severity == Severity::kError; }));
 }
 
-int Diagnostics::WarningCount() const { return static_cast<int>(items_.size()) - ErrorCount(); }
+int Diagnostics::WarningCount() const {
+  return static_cast<int>(items_.size()) - ErrorCount();
+}
 
 void Diagnostics::SortByPosition() {
   std::map<std::string, int> file_order;
@@ -108,7 +110,8 @@ std::string RenderDiagnostic(const Diagnostic& d, SourceCache& sources, bool col
       Styled(severity + ":", d.severity == Severity::kError ? kBoldRed : kBoldYellow, color);
   std::string code = d.code.empty() ? "" : " [" + d.code + "]";
   if (d.pos.valid() && !d.pos.file.empty()) {
-    std::string head = d.pos.file + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ":";
+    std::string head =
+        d.pos.file + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + ":";
     out += Styled(head, kBold, color) + " " + styled_severity + " " + d.message + code + "\n";
     std::string line = sources.Line(d.pos.file, d.pos.line);
     std::string number = std::to_string(d.pos.line);

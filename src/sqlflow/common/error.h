@@ -13,19 +13,19 @@ namespace sqlflow {
 
 enum class ErrorKind {
   kOk,
-  kInvalidConfig,     // bad parameters or configuration: never retry
-  kNotFound,          // missing file, table, object
+  kInvalidConfig,  // bad parameters or configuration: never retry
+  kNotFound,       // missing file, table, object
   kAuthFailed,
   kPermissionDenied,
-  kThrottled,         // retry after the server's delay
-  kTransient,         // network errors, 5xx, lost connection: retry
-  kTimeout,           // retry
-  kDataError,         // parse or cast failure, duplicate keys: never retry
+  kThrottled,  // retry after the server's delay
+  kTransient,  // network errors, 5xx, lost connection: retry
+  kTimeout,    // retry
+  kDataError,  // parse or cast failure, duplicate keys: never retry
   kProtocolError,
   kUnsupported,
   kCircuitOpen,
   kCancelled,
-  kInternal,          // a bug in SQLFlow
+  kInternal,  // a bug in SQLFlow
 };
 
 std::string_view ErrorKindName(ErrorKind kind);

@@ -21,19 +21,27 @@ namespace {
 // interrupt, which is the run's cancellation (SF615).
 ErrorKind KindOf(duckdb_error_type type) {
   switch (type) {
-    case DUCKDB_ERROR_INTERRUPT: return ErrorKind::kCancelled;
+    case DUCKDB_ERROR_INTERRUPT:
+      return ErrorKind::kCancelled;
     case DUCKDB_ERROR_CATALOG:
-    case DUCKDB_ERROR_MISSING_EXTENSION: return ErrorKind::kNotFound;
-    case DUCKDB_ERROR_PERMISSION: return ErrorKind::kPermissionDenied;
+    case DUCKDB_ERROR_MISSING_EXTENSION:
+      return ErrorKind::kNotFound;
+    case DUCKDB_ERROR_PERMISSION:
+      return ErrorKind::kPermissionDenied;
     case DUCKDB_ERROR_NETWORK:
-    case DUCKDB_ERROR_HTTP: return ErrorKind::kTransient;
-    case DUCKDB_ERROR_NOT_IMPLEMENTED: return ErrorKind::kUnsupported;
-    case DUCKDB_ERROR_SETTINGS: return ErrorKind::kInvalidConfig;
+    case DUCKDB_ERROR_HTTP:
+      return ErrorKind::kTransient;
+    case DUCKDB_ERROR_NOT_IMPLEMENTED:
+      return ErrorKind::kUnsupported;
+    case DUCKDB_ERROR_SETTINGS:
+      return ErrorKind::kInvalidConfig;
     case DUCKDB_ERROR_INTERNAL:
     case DUCKDB_ERROR_FATAL:
-    case DUCKDB_ERROR_NULL_POINTER: return ErrorKind::kInternal;
+    case DUCKDB_ERROR_NULL_POINTER:
+      return ErrorKind::kInternal;
     // Conversion, constraint, binder, parser, out of range, and local I/O (deterministic: never retried).
-    default: return ErrorKind::kDataError;
+    default:
+      return ErrorKind::kDataError;
   }
 }
 
@@ -49,34 +57,62 @@ ErrorKind KindOf(duckdb_error_type type) {
 
 std::string TypeIdName(duckdb_type id) {
   switch (id) {
-    case DUCKDB_TYPE_BOOLEAN: return "BOOLEAN";
-    case DUCKDB_TYPE_TINYINT: return "TINYINT";
-    case DUCKDB_TYPE_SMALLINT: return "SMALLINT";
-    case DUCKDB_TYPE_INTEGER: return "INTEGER";
-    case DUCKDB_TYPE_BIGINT: return "BIGINT";
-    case DUCKDB_TYPE_UTINYINT: return "UTINYINT";
-    case DUCKDB_TYPE_USMALLINT: return "USMALLINT";
-    case DUCKDB_TYPE_UINTEGER: return "UINTEGER";
-    case DUCKDB_TYPE_UBIGINT: return "UBIGINT";
-    case DUCKDB_TYPE_FLOAT: return "FLOAT";
-    case DUCKDB_TYPE_DOUBLE: return "DOUBLE";
-    case DUCKDB_TYPE_TIMESTAMP: return "TIMESTAMP";
-    case DUCKDB_TYPE_DATE: return "DATE";
-    case DUCKDB_TYPE_TIME: return "TIME";
-    case DUCKDB_TYPE_INTERVAL: return "INTERVAL";
-    case DUCKDB_TYPE_HUGEINT: return "HUGEINT";
-    case DUCKDB_TYPE_UHUGEINT: return "UHUGEINT";
-    case DUCKDB_TYPE_VARCHAR: return "VARCHAR";
-    case DUCKDB_TYPE_BLOB: return "BLOB";
-    case DUCKDB_TYPE_TIMESTAMP_S: return "TIMESTAMP_S";
-    case DUCKDB_TYPE_TIMESTAMP_MS: return "TIMESTAMP_MS";
-    case DUCKDB_TYPE_TIMESTAMP_NS: return "TIMESTAMP_NS";
-    case DUCKDB_TYPE_UUID: return "UUID";
-    case DUCKDB_TYPE_BIT: return "BIT";
-    case DUCKDB_TYPE_TIME_TZ: return "TIME WITH TIME ZONE";
-    case DUCKDB_TYPE_TIMESTAMP_TZ: return "TIMESTAMP WITH TIME ZONE";
-    case DUCKDB_TYPE_ENUM: return "VARCHAR";
-    default: return "UNKNOWN";
+    case DUCKDB_TYPE_BOOLEAN:
+      return "BOOLEAN";
+    case DUCKDB_TYPE_TINYINT:
+      return "TINYINT";
+    case DUCKDB_TYPE_SMALLINT:
+      return "SMALLINT";
+    case DUCKDB_TYPE_INTEGER:
+      return "INTEGER";
+    case DUCKDB_TYPE_BIGINT:
+      return "BIGINT";
+    case DUCKDB_TYPE_UTINYINT:
+      return "UTINYINT";
+    case DUCKDB_TYPE_USMALLINT:
+      return "USMALLINT";
+    case DUCKDB_TYPE_UINTEGER:
+      return "UINTEGER";
+    case DUCKDB_TYPE_UBIGINT:
+      return "UBIGINT";
+    case DUCKDB_TYPE_FLOAT:
+      return "FLOAT";
+    case DUCKDB_TYPE_DOUBLE:
+      return "DOUBLE";
+    case DUCKDB_TYPE_TIMESTAMP:
+      return "TIMESTAMP";
+    case DUCKDB_TYPE_DATE:
+      return "DATE";
+    case DUCKDB_TYPE_TIME:
+      return "TIME";
+    case DUCKDB_TYPE_INTERVAL:
+      return "INTERVAL";
+    case DUCKDB_TYPE_HUGEINT:
+      return "HUGEINT";
+    case DUCKDB_TYPE_UHUGEINT:
+      return "UHUGEINT";
+    case DUCKDB_TYPE_VARCHAR:
+      return "VARCHAR";
+    case DUCKDB_TYPE_BLOB:
+      return "BLOB";
+    case DUCKDB_TYPE_TIMESTAMP_S:
+      return "TIMESTAMP_S";
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+      return "TIMESTAMP_MS";
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+      return "TIMESTAMP_NS";
+    case DUCKDB_TYPE_UUID:
+      return "UUID";
+    case DUCKDB_TYPE_BIT:
+      return "BIT";
+    case DUCKDB_TYPE_TIME_TZ:
+      return "TIME WITH TIME ZONE";
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return "TIMESTAMP WITH TIME ZONE";
+    case DUCKDB_TYPE_ENUM:
+      return "VARCHAR";
+    default:
+      return "UNKNOWN";
   }
 }
 
@@ -132,18 +168,21 @@ std::string TypeToString(duckdb_logical_type type) {
 
 }  // namespace
 
-std::string DuckDBVersion() { return duckdb_library_version(); }
+std::string DuckDBVersion() {
+  return duckdb_library_version();
+}
 
 // ---- Database ----
 
 std::unique_ptr<Database> Database::Open(const EngineOptions& options) {
   duckdb_config config;
-  if (duckdb_create_config(&config) == DuckDBError) throw Error(ErrorKind::kInternal, "cannot create DuckDB config");
+  if (duckdb_create_config(&config) == DuckDBError)
+    throw Error(ErrorKind::kInternal, "cannot create DuckDB config");
   auto set = [&](const char* name, const std::string& value) {
     if (duckdb_set_config(config, name, value.c_str()) == DuckDBError) {
       duckdb_destroy_config(&config);
-      throw Error(ErrorKind::kInvalidConfig, std::string("invalid DuckDB setting ") + name + " = '" + value + "'",
-                  "SF508");
+      throw Error(ErrorKind::kInvalidConfig,
+                  std::string("invalid DuckDB setting ") + name + " = '" + value + "'", "SF508");
     }
   };
   set("autoinstall_known_extensions", "false");
@@ -167,12 +206,15 @@ std::unique_ptr<Database> Database::Open(const EngineOptions& options) {
   if (state == DuckDBError) {
     std::string message = error ? error : "unknown error";
     if (error) duckdb_free(error);
-    if (message.find("Could not set lock") != std::string::npos || message.find("Conflicting lock") != std::string::npos)
-      throw Error(ErrorKind::kUnsupported, "database '" + options.path + "' is locked by another process", "SF612",
+    if (message.find("Could not set lock") != std::string::npos ||
+        message.find("Conflicting lock") != std::string::npos)
+      throw Error(ErrorKind::kUnsupported, "database '" + options.path + "' is locked by another process",
+                  "SF612",
                   "wait for the other sqlflow process to finish, or use another engines.duckdb.path");
-    throw Error(ErrorKind::kInvalidConfig, "cannot open database '" + (options.path.empty() ? ":memory:" : options.path) +
-                                               "': " + message,
-                "SF601");
+    throw Error(
+        ErrorKind::kInvalidConfig,
+        "cannot open database '" + (options.path.empty() ? ":memory:" : options.path) + "': " + message,
+        "SF601");
   }
   Connection conn(*db);
   conn.Execute("SET TimeZone = 'UTC'");
@@ -198,7 +240,9 @@ LogicalType& LogicalType::operator=(LogicalType&& other) noexcept {
   return *this;
 }
 
-std::string LogicalType::ToString() const { return type_ ? TypeToString(type_) : "NULL"; }
+std::string LogicalType::ToString() const {
+  return type_ ? TypeToString(type_) : "NULL";
+}
 
 // ---- DataChunk ----
 
@@ -222,9 +266,15 @@ DataChunk& DataChunk::operator=(DataChunk&& other) noexcept {
   return *this;
 }
 
-uint64_t DataChunk::size() const { return duckdb_data_chunk_get_size(chunk_); }
-void DataChunk::set_size(uint64_t rows) { duckdb_data_chunk_set_size(chunk_, rows); }
-uint64_t DataChunk::column_count() const { return duckdb_data_chunk_get_column_count(chunk_); }
+uint64_t DataChunk::size() const {
+  return duckdb_data_chunk_get_size(chunk_);
+}
+void DataChunk::set_size(uint64_t rows) {
+  duckdb_data_chunk_set_size(chunk_, rows);
+}
+uint64_t DataChunk::column_count() const {
+  return duckdb_data_chunk_get_column_count(chunk_);
+}
 
 // ---- QueryResult ----
 
@@ -236,7 +286,9 @@ QueryResult::~QueryResult() {
 
 QueryResult::QueryResult(QueryResult&& other) noexcept : result_(std::move(other.result_)) {}
 
-uint64_t QueryResult::column_count() const { return duckdb_column_count(&result_->result); }
+uint64_t QueryResult::column_count() const {
+  return duckdb_column_count(&result_->result);
+}
 std::string QueryResult::column_name(uint64_t column) const {
   const char* name = duckdb_column_name(&result_->result, column);
   return name ? name : "";
@@ -244,9 +296,15 @@ std::string QueryResult::column_name(uint64_t column) const {
 LogicalType QueryResult::column_type(uint64_t column) const {
   return LogicalType(duckdb_column_logical_type(&result_->result, column));
 }
-std::string QueryResult::column_type_name(uint64_t column) const { return column_type(column).ToString(); }
-uint64_t QueryResult::rows_changed() const { return duckdb_rows_changed(&result_->result); }
-uint64_t QueryResult::row_count() const { return duckdb_row_count(&result_->result); }
+std::string QueryResult::column_type_name(uint64_t column) const {
+  return column_type(column).ToString();
+}
+uint64_t QueryResult::rows_changed() const {
+  return duckdb_rows_changed(&result_->result);
+}
+uint64_t QueryResult::row_count() const {
+  return duckdb_row_count(&result_->result);
+}
 bool QueryResult::IsNull(uint64_t column, uint64_t row) const {
   return duckdb_value_is_null(&result_->result, column, row);
 }
@@ -284,10 +342,12 @@ void PreparedStatement::BindString(uint64_t index, const std::string& value) {
     ThrowEngine("cannot bind parameter " + std::to_string(index));
 }
 void PreparedStatement::BindInt64(uint64_t index, int64_t value) {
-  if (duckdb_bind_int64(stmt_, index, value) == DuckDBError) ThrowEngine("cannot bind parameter " + std::to_string(index));
+  if (duckdb_bind_int64(stmt_, index, value) == DuckDBError)
+    ThrowEngine("cannot bind parameter " + std::to_string(index));
 }
 void PreparedStatement::BindNull(uint64_t index) {
-  if (duckdb_bind_null(stmt_, index) == DuckDBError) ThrowEngine("cannot bind parameter " + std::to_string(index));
+  if (duckdb_bind_null(stmt_, index) == DuckDBError)
+    ThrowEngine("cannot bind parameter " + std::to_string(index));
 }
 
 QueryResult PreparedStatement::Execute() {
@@ -313,7 +373,9 @@ QueryResult PreparedStatement::ExecuteStreaming() {
   return result;
 }
 
-uint64_t PreparedStatement::column_count() const { return duckdb_prepared_statement_column_count(stmt_); }
+uint64_t PreparedStatement::column_count() const {
+  return duckdb_prepared_statement_column_count(stmt_);
+}
 std::string PreparedStatement::column_name(uint64_t column) const {
   const char* name = duckdb_prepared_statement_column_name(stmt_, column);
   std::string out = name ? name : "";
@@ -342,28 +404,47 @@ Appender::~Appender() {
 void Appender::Check(int state, const char* what) {
   if (state == DuckDBError) {
     duckdb_error_data error = duckdb_appender_error_data(appender_);
-    std::string message = duckdb_error_data_message(error) ? duckdb_error_data_message(error) : "unknown error";
+    std::string message =
+        duckdb_error_data_message(error) ? duckdb_error_data_message(error) : "unknown error";
     duckdb_error_type type = duckdb_error_data_error_type(error);
     duckdb_destroy_error_data(&error);
     ThrowEngine(std::string("appender ") + what + " failed: " + message, type);
   }
 }
 
-void Appender::AppendChunk(const DataChunk& chunk) { AppendChunk(chunk.get()); }
+void Appender::AppendChunk(const DataChunk& chunk) {
+  AppendChunk(chunk.get());
+}
 void Appender::AppendChunk(_duckdb_data_chunk* chunk) {
   Check(duckdb_append_data_chunk(appender_, chunk), "append chunk");
 }
-void Appender::BeginRow() { Check(duckdb_appender_begin_row(appender_), "begin row"); }
-void Appender::Append(int64_t value) { Check(duckdb_append_int64(appender_, value), "append"); }
-void Appender::Append(double value) { Check(duckdb_append_double(appender_, value), "append"); }
-void Appender::Append(bool value) { Check(duckdb_append_bool(appender_, value), "append"); }
+void Appender::BeginRow() {
+  Check(duckdb_appender_begin_row(appender_), "begin row");
+}
+void Appender::Append(int64_t value) {
+  Check(duckdb_append_int64(appender_, value), "append");
+}
+void Appender::Append(double value) {
+  Check(duckdb_append_double(appender_, value), "append");
+}
+void Appender::Append(bool value) {
+  Check(duckdb_append_bool(appender_, value), "append");
+}
 void Appender::Append(const std::string& value) {
   Check(duckdb_append_varchar_length(appender_, value.data(), value.size()), "append");
 }
-void Appender::AppendNull() { Check(duckdb_append_null(appender_), "append"); }
-void Appender::EndRow() { Check(duckdb_appender_end_row(appender_), "end row"); }
-void Appender::Flush() { Check(duckdb_appender_flush(appender_), "flush"); }
-void Appender::Close() { Check(duckdb_appender_close(appender_), "close"); }
+void Appender::AppendNull() {
+  Check(duckdb_append_null(appender_), "append");
+}
+void Appender::EndRow() {
+  Check(duckdb_appender_end_row(appender_), "end row");
+}
+void Appender::Flush() {
+  Check(duckdb_appender_flush(appender_), "flush");
+}
+void Appender::Close() {
+  Check(duckdb_appender_close(appender_), "close");
+}
 
 // ---- Connection ----
 
@@ -376,7 +457,9 @@ Connection::~Connection() {
   if (conn_) duckdb_disconnect(&conn_);
 }
 
-void Connection::Execute(const std::string& sql) { Query(sql); }
+void Connection::Execute(const std::string& sql) {
+  Query(sql);
+}
 
 QueryResult Connection::Query(const std::string& sql) {
   QueryResult result;
@@ -386,7 +469,9 @@ QueryResult Connection::Query(const std::string& sql) {
   return result;
 }
 
-QueryResult Connection::Stream(const std::string& sql) { return Prepare(sql).ExecuteStreaming(); }
+QueryResult Connection::Stream(const std::string& sql) {
+  return Prepare(sql).ExecuteStreaming();
+}
 
 PreparedStatement Connection::Prepare(const std::string& sql) {
   duckdb_prepared_statement stmt = nullptr;
@@ -430,8 +515,12 @@ std::optional<std::string> Connection::QueryValue(const std::string& sql) {
   return result.GetOptional(0, 0);
 }
 
-void Connection::Interrupt() { duckdb_interrupt(conn_); }
+void Connection::Interrupt() {
+  duckdb_interrupt(conn_);
+}
 
-double Connection::Progress() { return duckdb_query_progress(conn_).percentage; }
+double Connection::Progress() {
+  return duckdb_query_progress(conn_).percentage;
+}
 
 }  // namespace sqlflow::engine

@@ -26,7 +26,7 @@ struct _duckdb_logical_type;
 namespace sqlflow::engine {
 
 struct EngineOptions {
-  std::string path;            // empty = in-memory database
+  std::string path;  // empty = in-memory database
   bool read_only = false;
   std::string memory_limit;    // e.g. "4GB"; empty = DuckDB default
   int threads = 0;             // 0 = DuckDB default

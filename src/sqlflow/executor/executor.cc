@@ -1,8 +1,8 @@
 #include "sqlflow/executor/executor.h"
 
-#include <cerrno>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <atomic>
 #include <chrono>
@@ -132,9 +132,12 @@ class ProgressWatcher {
       double elapsed = Seconds(start_);
       if (elapsed < 1.0 || console.verbosity() < Verbosity::kInfo) continue;
       if (live) {
-        std::string line = "\r\x1b[2K" + std::string(kSpinner[tick++ % 4]) + " " + label_ + " " + Fixed(elapsed, 1) + "s";
+        std::string line =
+            "\r\x1b[2K" + std::string(kSpinner[tick++ % 4]) + " " + label_ + " " + Fixed(elapsed, 1) + "s";
         int64_t rows = rows_.load();
-        if (rows > 0) line += ", " + std::to_string(rows) + " rows (" + std::to_string(static_cast<int64_t>(rows / elapsed)) + " rows/s)";
+        if (rows > 0)
+          line += ", " + std::to_string(rows) + " rows (" +
+                  std::to_string(static_cast<int64_t>(rows / elapsed)) + " rows/s)";
         double progress = conn_.Progress();
         if (progress >= 0) line += ", " + Fixed(progress, 0) + "%";
         console.Info(line);
@@ -157,8 +160,12 @@ class ProgressWatcher {
   bool shown_ = false;
 };
 
-std::string PadRight(const std::string& s, size_t width) { return s + std::string(width > s.size() ? width - s.size() : 0, ' '); }
-std::string PadLeft(const std::string& s, size_t width) { return std::string(width > s.size() ? width - s.size() : 0, ' ') + s; }
+std::string PadRight(const std::string& s, size_t width) {
+  return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
+}
+std::string PadLeft(const std::string& s, size_t width) {
+  return std::string(width > s.size() ? width - s.size() : 0, ' ') + s;
+}
 
 std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord>& records) {
   std::vector<std::vector<std::string>> rows;
@@ -168,8 +175,11 @@ std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord
     const auto& r = records[i];
     std::string rows_text = r.rows ? std::to_string(*r.rows) : "-";
     std::string time = r.status == "not run" ? "-" : Fixed(r.seconds, 3) + "s";
-    std::string rate = (r.rows && r.seconds >= 0.001) ? std::to_string(static_cast<int64_t>(*r.rows / r.seconds + 0.5)) : "-";
-    rows.push_back({std::to_string(i + 1), step.id, step.kind, step.target.value_or("-"), rows_text, time, rate, r.status});
+    std::string rate = (r.rows && r.seconds >= 0.001)
+                           ? std::to_string(static_cast<int64_t>(*r.rows / r.seconds + 0.5))
+                           : "-";
+    rows.push_back({std::to_string(i + 1), step.id, step.kind, step.target.value_or("-"), rows_text, time,
+                    rate, r.status});
   }
   std::vector<size_t> widths(8, 0);
   for (const auto& row : rows)
@@ -180,7 +190,8 @@ std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       if (c) line += "  ";
-      line += right[c] ? PadLeft(row[c], widths[c]) : (c + 1 == row.size() ? row[c] : PadRight(row[c], widths[c]));
+      line += right[c] ? PadLeft(row[c], widths[c])
+                       : (c + 1 == row.size() ? row[c] : PadRight(row[c], widths[c]));
     }
     out += " " + line + "\n";
   }
@@ -188,7 +199,8 @@ std::string SummaryTable(const planner::Plan& plan, const std::vector<StepRecord
 }
 
 std::string MakeRunTempDir(const project::EngineConfig& engine, const std::string& run_id) {
-  fs::path base = !engine.temp_directory.empty() ? fs::path(engine.temp_directory) : fs::temp_directory_path();
+  fs::path base =
+      !engine.temp_directory.empty() ? fs::path(engine.temp_directory) : fs::temp_directory_path();
   fs::path dir = base / ("sqlflow-" + run_id);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -210,7 +222,8 @@ void PrintEngineSettings(engine::Connection& conn) {
       "SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'temp_directory', "
       "'TimeZone', 'autoload_known_extensions', 'autoinstall_known_extensions') ORDER BY name");
   for (uint64_t r = 0; r < settings.row_count(); ++r)
-    Console::Get().Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) + "\n");
+    Console::Get().Verbose("engine setting " + settings.GetString(0, r) + " = " + settings.GetString(1, r) +
+                           "\n");
 }
 
 // The SQL text of a step that has one (what table-UDF calls are rewritten in).
@@ -223,7 +236,8 @@ std::string* StepSql(planner::Step& step) {
 
 // Runs one step in its own transaction (SQL steps that cannot run in one, e.g. ATTACH, run without) and
 // rolls it back on any failure. Returns the failure, mapped to Cancelled when the run's token fired.
-std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome, udf::TableUdfScope& table_udfs) {
+std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome,
+                                          udf::TableUdfScope& table_udfs) {
   Console& console = Console::Get();
   engine::Connection& conn = ctx.conn;
   const planner::Step& step = ctx.step;
@@ -242,10 +256,14 @@ std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome
       console.Verbose("SQL for " + step.id + ":\n" + t->sql + "\n");
     if (const auto* e = std::get_if<planner::ExportDetail>(&step.detail))
       console.Verbose("SQL for " + step.id + ":\n" + e->sql + "\n");
-    if (sql) outcome = RunSql(ctx);
-    else if (step.kind == "load") outcome = RunLoad(ctx);
-    else if (step.kind == "transform") outcome = RunTransform(ctx);
-    else if (step.kind == "export") outcome = RunExport(ctx);
+    if (sql)
+      outcome = RunSql(ctx);
+    else if (step.kind == "load")
+      outcome = RunLoad(ctx);
+    else if (step.kind == "transform")
+      outcome = RunTransform(ctx);
+    else if (step.kind == "export")
+      outcome = RunExport(ctx);
     if (in_transaction) {
       conn.Execute("COMMIT");
       in_transaction = false;
@@ -261,7 +279,8 @@ std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome
     } catch (...) {
     }
   }
-  if (failure)  // a scalar Python UDF failed inside the query: its typed error (SF705 / SF706) replaces DuckDB's
+  if (failure)  // a scalar Python UDF failed inside the query: its typed error (SF705 / SF706) replaces
+                // DuckDB's
     if (auto udf_failure = udf::TakeScalarUdfFailure()) failure = std::move(udf_failure);
   if (failure && (ctx.cancel.IsCancelled() || failure->kind() == ErrorKind::kCancelled))
     failure = Error(ErrorKind::kCancelled, "interrupted", "SF615");
@@ -295,20 +314,25 @@ void PrintSummary(const planner::Plan& plan, const std::vector<StepRecord>& reco
   const size_t n = plan.steps.size();
   int ok = 0, failed = 0, not_run = 0;
   for (const auto& r : records) {
-    if (r.status == "ok") ++ok;
-    else if (r.status == "FAILED") ++failed;
-    else ++not_run;
+    if (r.status == "ok")
+      ++ok;
+    else if (r.status == "FAILED")
+      ++failed;
+    else
+      ++not_run;
   }
   std::string summary = SummaryTable(plan, records);
-  summary += "Total: " + Plural(static_cast<int64_t>(n), "step") + " (" + std::to_string(ok) + " ok, " + std::to_string(failed) +
-             " failed, " + std::to_string(not_run) + " not run) in " + Fixed(total, 3) + "s; " +
-             Plural(totals.table_rows, "row") + " written to tables, " + Plural(totals.exported_rows, "row") +
-             " exported; peak memory " + Fixed(PeakMemoryMiB(), 1) + " MiB\n";
+  summary += "Total: " + Plural(static_cast<int64_t>(n), "step") + " (" + std::to_string(ok) + " ok, " +
+             std::to_string(failed) + " failed, " + std::to_string(not_run) + " not run) in " +
+             Fixed(total, 3) + "s; " + Plural(totals.table_rows, "row") + " written to tables, " +
+             Plural(totals.exported_rows, "row") + " exported; peak memory " + Fixed(PeakMemoryMiB(), 1) +
+             " MiB\n";
   if (totals.failed_at == n)
     summary += "Pipeline '" + plan.pipeline + "' succeeded in " + Fixed(total, 2) + "s\n";
   else
-    summary += "Pipeline '" + plan.pipeline + "' failed at step " + std::to_string(totals.failed_at + 1) + " of " +
-               std::to_string(n) + " (" + plan.steps[totals.failed_at].id + ") after " + Fixed(total, 2) + "s\n";
+    summary += "Pipeline '" + plan.pipeline + "' failed at step " + std::to_string(totals.failed_at + 1) +
+               " of " + std::to_string(n) + " (" + plan.steps[totals.failed_at].id + ") after " +
+               Fixed(total, 2) + "s\n";
   console.Out(summary);
 }
 
@@ -328,7 +352,8 @@ std::vector<std::pair<std::string, std::string>> ListExistingTables(const projec
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
         "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name = "
         "current_database()");
-    for (uint64_t r = 0; r < result.row_count(); ++r) tables.emplace_back(result.GetString(0, r), result.GetString(1, r));
+    for (uint64_t r = 0; r < result.row_count(); ++r)
+      tables.emplace_back(result.GetString(0, r), result.GetString(1, r));
   } catch (const Error&) {
     // The check is skipped when the file cannot be opened (e.g. locked by a running pipeline).
   }
@@ -353,8 +378,8 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
   std::vector<StepRecord> records(n);
 
   std::string mode_text = plan.engine.mode == "persistent" ? "persistent: " + plan.engine.path : "memory";
-  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + plan.profile + "', duckdb " + mode_text +
-               ", run_id " + options.run_id + ")\n");
+  console.Info("Running pipeline '" + plan.pipeline + "' (profile '" + plan.profile + "', duckdb " +
+               mode_text + ", run_id " + options.run_id + ")\n");
 
   std::unique_ptr<engine::Database> db;
   std::unique_ptr<engine::Connection> conn;
@@ -382,7 +407,8 @@ int RunPlan(const planner::Plan& plan, const RunOptions& options, SourceCache& s
     std::vector<Diagnostic> warnings;
     planner::Step prepared = step;  // its SQL gets the table-UDF results' names (§13.5)
     udf::TableUdfScope table_udfs(*conn, static_cast<int>(i), StepSql(prepared));
-    StepContext ctx{*conn, plan, prepared, options, temp_dir, progress_rows, warnings, static_cast<int>(i), cancel};
+    StepContext ctx{*conn, plan, prepared, options, temp_dir, progress_rows, warnings, static_cast<int>(i),
+                    cancel};
     auto step_start = Clock::now();
     StepOutcome outcome;
     std::optional<Error> failure;

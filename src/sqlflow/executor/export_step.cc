@@ -74,7 +74,8 @@ StepOutcome RunExport(StepContext& ctx) {
   if (e.destination) {
     request.object = *e.destination;
   } else {
-    request.object = e.resolved.Has("table") ? e.resolved.GetString("table") : e.resolved.GetString("table_name");
+    request.object =
+        e.resolved.Has("table") ? e.resolved.GetString("table") : e.resolved.GetString("table_name");
   }
   request.mode = e.mode;
   request.keys = e.keys;

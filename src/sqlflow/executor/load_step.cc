@@ -2,9 +2,9 @@
 // merge into the target, and store the new watermark in the same transaction (§9.4, §9.7).
 #include <filesystem>
 
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/console.h"
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/executor/step_context.h"
@@ -40,7 +40,8 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
                          " SET DATA TYPE " + field.type);
         }
         if (!found)
-          conn.Execute("ALTER TABLE " + staging.Sql() + " ADD COLUMN " + QuoteIdent(field.name) + " " + field.type);
+          conn.Execute("ALTER TABLE " + staging.Sql() + " ADD COLUMN " + QuoteIdent(field.name) + " " +
+                       field.type);
       }
     }
     created = true;
@@ -55,7 +56,8 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
         create_from_schema(event.schema);
         break;
       case connectors::ReadEvent::Kind::kBatch:
-        if (!appender) throw Error(ErrorKind::kInternal, "source '" + source_name + "' sent a batch before its schema");
+        if (!appender)
+          throw Error(ErrorKind::kInternal, "source '" + source_name + "' sent a batch before its schema");
         for (const auto& chunk : event.chunks) {
           appender->AppendChunk(chunk);
           rows += static_cast<int64_t>(chunk.size());
@@ -91,9 +93,12 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
         if (appender) appender->Flush();
         if (created) conn.Execute("DELETE FROM " + staging.Sql());
         rows = 0;
-        ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W601",
+        ctx.warnings.push_back(Diagnostic{Severity::kWarning,
+                                          "W601",
                                           "source '" + source_name + "' restarted its read: " + event.reason,
-                                          ctx.step.pos, {}, {}});
+                                          ctx.step.pos,
+                                          {},
+                                          {}});
         break;
       case connectors::ReadEvent::Kind::kEnd:
         if (appender) {
@@ -101,8 +106,8 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
           appender.reset();
         }
         for (const auto& [column, type] : event.end.refine)
-          conn.Execute("ALTER TABLE " + staging.Sql() + " ALTER COLUMN " + QuoteIdent(column) + " SET DATA TYPE " +
-                       type + " USING CAST(" + QuoteIdent(column) + " AS " + type + ")");
+          conn.Execute("ALTER TABLE " + staging.Sql() + " ALTER COLUMN " + QuoteIdent(column) +
+                       " SET DATA TYPE " + type + " USING CAST(" + QuoteIdent(column) + " AS " + type + ")");
         for (const auto& w : event.end.warnings)
           ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W603", w, ctx.step.pos, {}, {}});
         if (!created) return -1;  // nothing to read (e.g. allow_no_files and no file matched)
@@ -136,8 +141,8 @@ std::string WidenedBound(const planner::SourceDetail& source, const Watermark& w
 
 // Reads the watermark and sets the engine bound and the bound pushed down to the source (§9.7). Upsert
 // re-reads rows equal to the watermark (>=); append and replace do not (>).
-IncrementalState PrepareIncremental(StepContext& ctx, const planner::SourceDetail& source, const TableRef& target,
-                                    bool upsert, connectors::ReadRequest& request) {
+IncrementalState PrepareIncremental(StepContext& ctx, const planner::SourceDetail& source,
+                                    const TableRef& target, bool upsert, connectors::ReadRequest& request) {
   IncrementalState state;
   state.enabled = source.sync_mode == "incremental" && source.cursor_field;
   state.key = StateKey{ctx.plan.pipeline, "source", source.name, ToLower(target.Display()),
@@ -153,7 +158,8 @@ IncrementalState PrepareIncremental(StepContext& ctx, const planner::SourceDetai
     connectors::TypedValue pushed{state.watermark->type, state.watermark->value};
     if (source.resolved.Has("lookback_window")) {
       auto widened = ctx.conn.Query("SELECT CAST(" + bound + " AS VARCHAR), typeof(" + bound + ")");
-      if (widened.row_count() > 0 && !widened.IsNull(0, 0)) pushed = {widened.GetString(1, 0), widened.GetString(0, 0)};
+      if (widened.row_count() > 0 && !widened.IsNull(0, 0))
+        pushed = {widened.GetString(1, 0), widened.GetString(0, 0)};
     }
     request.cursor = connectors::CursorBound{*source.cursor_field, pushed, upsert};
   } else if (source.resolved.Has("cursor_start")) {
@@ -165,8 +171,8 @@ IncrementalState PrepareIncremental(StepContext& ctx, const planner::SourceDetai
   return state;
 }
 
-connectors::ReadRequest MakeReadRequest(const connectors::Source& instance, const planner::SourceDetail& source,
-                                        const TableRef& target) {
+connectors::ReadRequest MakeReadRequest(const connectors::Source& instance,
+                                        const planner::SourceDetail& source, const TableRef& target) {
   connectors::ReadRequest request;
   if (instance.Objects() == connectors::ObjectMode::kMultiple) {
     request.object = source.resolved.Has("table_name") ? source.resolved.GetString("table_name")
@@ -179,20 +185,23 @@ connectors::ReadRequest MakeReadRequest(const connectors::Source& instance, cons
 }
 
 // SF608 when the cursor or a primary-key column is missing from the staged data.
-void CheckStagedColumns(const std::vector<Column>& staged, const planner::SourceDetail& source, bool incremental) {
+void CheckStagedColumns(const std::vector<Column>& staged, const planner::SourceDetail& source,
+                        bool incremental) {
   auto has_column = [&](const std::string& name) {
     for (const auto& c : staged)
       if (EqualsIgnoreCase(c.name, name)) return true;
     return false;
   };
   if (incremental && !has_column(*source.cursor_field))
-    throw Error(ErrorKind::kDataError,
-                "cursor_field '" + *source.cursor_field + "' not found in data from source '" + source.name + "'",
-                "SF608");
+    throw Error(
+        ErrorKind::kDataError,
+        "cursor_field '" + *source.cursor_field + "' not found in data from source '" + source.name + "'",
+        "SF608");
   for (const auto& pk : source.primary_key)
     if (!has_column(pk))
       throw Error(ErrorKind::kDataError,
-                  "primary_key column '" + pk + "' not found in data from source '" + source.name + "'", "SF608");
+                  "primary_key column '" + pk + "' not found in data from source '" + source.name + "'",
+                  "SF608");
 }
 
 // Deletes staged rows outside the bound (and NULL cursors, W604). Returns the rows left.
@@ -203,8 +212,10 @@ int64_t ApplyBound(StepContext& ctx, const TableRef& staging, const TableRef& ta
   std::string cursor = QuoteIdent(*source.cursor_field);
   int64_t null_cursors = 0;
   try {
-    null_cursors = std::stoll(*conn.QueryValue("SELECT count(*) FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL"));
-    conn.Execute("DELETE FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL OR NOT (" + *state.bound_sql + ")");
+    null_cursors = std::stoll(
+        *conn.QueryValue("SELECT count(*) FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL"));
+    conn.Execute("DELETE FROM " + staging.Sql() + " WHERE " + cursor + " IS NULL OR NOT (" +
+                 *state.bound_sql + ")");
   } catch (const Error& e) {
     if (!state.watermark) throw;
     std::string type = "?";
@@ -216,17 +227,22 @@ int64_t ApplyBound(StepContext& ctx, const TableRef& staging, const TableRef& ta
                 "SF609", "delete its row from sqlflow_state");
   }
   if (null_cursors > 0)
-    ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W604",
+    ctx.warnings.push_back(Diagnostic{Severity::kWarning,
+                                      "W604",
                                       std::to_string(null_cursors) + " row(s) from source '" + source.name +
-                                          "' have a NULL cursor '" + *source.cursor_field + "' and were not loaded",
-                                      ctx.step.pos, {}, {}});
+                                          "' have a NULL cursor '" + *source.cursor_field +
+                                          "' and were not loaded",
+                                      ctx.step.pos,
+                                      {},
+                                      {}});
   return CountRows(conn, staging.Sql());
 }
 
-std::optional<Watermark> MaxCursor(engine::Connection& conn, const TableRef& staging, const std::string& field) {
+std::optional<Watermark> MaxCursor(engine::Connection& conn, const TableRef& staging,
+                                   const std::string& field) {
   std::string cursor = QuoteIdent(field);
-  auto result =
-      conn.Query("SELECT CAST(max(" + cursor + ") AS VARCHAR), typeof(max(" + cursor + ")) FROM " + staging.Sql());
+  auto result = conn.Query("SELECT CAST(max(" + cursor + ") AS VARCHAR), typeof(max(" + cursor + ")) FROM " +
+                           staging.Sql());
   if (result.IsNull(0, 0)) return std::nullopt;
   return Watermark{result.GetString(0, 0), result.GetString(1, 0)};
 }
@@ -235,10 +251,13 @@ std::optional<Watermark> MaxCursor(engine::Connection& conn, const TableRef& sta
 StepOutcome LoadNothing(StepContext& ctx, const planner::LoadDetail& load, const std::string& source_name) {
   if (load.mode == WriteMode::kReplace && DescribeTable(ctx.conn, load.table))
     ctx.conn.Execute("DELETE FROM " + load.table.Sql());
-  ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W606",
-                                    "source '" + source_name + "' matched no data; 0 rows loaded into '" +
-                                        load.table.Display() + "'",
-                                    ctx.step.pos, {}, {}});
+  ctx.warnings.push_back(Diagnostic{
+      Severity::kWarning,
+      "W606",
+      "source '" + source_name + "' matched no data; 0 rows loaded into '" + load.table.Display() + "'",
+      ctx.step.pos,
+      {},
+      {}});
   return {0, ""};
 }
 
@@ -247,9 +266,11 @@ StepOutcome LoadNothing(StepContext& ctx, const planner::LoadDetail& load, const
 StepOutcome RunLoad(StepContext& ctx) {
   const auto& load = std::get<planner::LoadDetail>(ctx.step.detail);
   const auto* source = std::get_if<planner::SourceDetail>(&ctx.plan.steps.at(load.source_step).detail);
-  if (!source) throw Error(ErrorKind::kInternal, "LOAD " + load.table.Display() + " does not refer to a SOURCE step");
+  if (!source)
+    throw Error(ErrorKind::kInternal, "LOAD " + load.table.Display() + " does not refer to a SOURCE step");
   const auto* type = connectors::BuiltinRegistries().sources.Find(source->connector_type);
-  if (!type || !type->make_source) throw Error(ErrorKind::kUnsupported, "no source for type " + source->connector_type);
+  if (!type || !type->make_source)
+    throw Error(ErrorKind::kUnsupported, "no source for type " + source->connector_type);
 
   const TableRef& target = load.table;
   TableRef staging = StagingFor(target, ctx.index);
@@ -260,7 +281,8 @@ StepOutcome RunLoad(StepContext& ctx) {
   auto instance = type->make_source();
   instance->Configure(source->resolved);
   connectors::ReadRequest request = MakeReadRequest(*instance, *source, target);
-  IncrementalState incremental = PrepareIncremental(ctx, *source, target, load.mode == WriteMode::kUpsert, request);
+  IncrementalState incremental =
+      PrepareIncremental(ctx, *source, target, load.mode == WriteMode::kUpsert, request);
 
   connectors::ReadContext read_context;
   read_context.source_name = source->name;

@@ -54,13 +54,12 @@ int64_t CountRows(engine::Connection& conn, const std::string& table_sql);
 // no second pass over the table is needed.
 int64_t ExecuteCountingRows(engine::Connection& conn, const std::string& sql);
 
-
 // Moves the rows of `staging` (a table in the step's transaction) into `target` with the semantics of
 // LANGUAGE.md §9.4/§9.5, then drops `staging`. `batch_name` names the batch in messages (the SOURCE name or
 // "the query"). Throws sqlflow::Error with SF602-SF606. Returns the (inserted, updated) counts for UPSERT.
-std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging, const TableRef& target,
-                                         WriteMode mode, const std::vector<std::string>& keys,
-                                         const std::string& batch_name);
+std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRef& staging,
+                                         const TableRef& target, WriteMode mode,
+                                         const std::vector<std::string>& keys, const std::string& batch_name);
 
 // A fresh staging table name in the target's schema.
 TableRef StagingFor(const TableRef& target, int step_index);

@@ -24,18 +24,21 @@ struct Window {
 };
 
 std::string MacroDate(engine::Connection& conn, const std::string& ts) {
-  return "DATE '" + *conn.QueryValue("SELECT CAST(CAST(CAST(" + QuoteLiteral(ts) + " AS TIMESTAMP) AS DATE) AS VARCHAR)") +
+  return "DATE '" +
+         *conn.QueryValue("SELECT CAST(CAST(CAST(" + QuoteLiteral(ts) +
+                          " AS TIMESTAMP) AS DATE) AS VARCHAR)") +
          "'";
 }
 
 std::string MacroTimestamp(engine::Connection& conn, const std::string& ts) {
   // DuckDB prints fractions only when non-zero.
-  return "TIMESTAMP '" + *conn.QueryValue("SELECT CAST(CAST(" + QuoteLiteral(ts) + " AS TIMESTAMP) AS VARCHAR)") + "'";
+  return "TIMESTAMP '" +
+         *conn.QueryValue("SELECT CAST(CAST(" + QuoteLiteral(ts) + " AS TIMESTAMP) AS VARCHAR)") + "'";
 }
 
 std::string ExpandMacros(engine::Connection& conn, const std::string& sql, const Window& window) {
   return planner::ReplaceTimeMacros(sql, MacroDate(conn, window.start), MacroDate(conn, window.end),
-                                     MacroTimestamp(conn, window.start), MacroTimestamp(conn, window.end));
+                                    MacroTimestamp(conn, window.start), MacroTimestamp(conn, window.end));
 }
 
 StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, const TableRef& target) {
@@ -52,14 +55,19 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
     for (uint64_t i = 0; i < prepared.column_count(); ++i)
       if (EqualsIgnoreCase(prepared.column_name(i), column)) column_type = prepared.column_type(i).ToString();
   }
-  bool usable = column_type == "DATE" || column_type == "TIMESTAMP" || column_type == "TIMESTAMP WITH TIME ZONE";
+  bool usable =
+      column_type == "DATE" || column_type == "TIMESTAMP" || column_type == "TIMESTAMP WITH TIME ZONE";
   if (!usable) {
-    std::string why = column_type.empty() ? "INCREMENTAL BY column '" + column + "' is not in the query result of '" +
-                                                target.Display() + "'"
+    std::string why = column_type.empty() ? "INCREMENTAL BY column '" + column +
+                                                "' is not in the query result of '" + target.Display() + "'"
                                           : "INCREMENTAL BY column '" + column + "' has type " + column_type +
                                                 ", expected DATE or TIMESTAMP";
-    Diagnostic d{Severity::kWarning, "W602", why + "; the table is rebuilt in full and no watermark is kept",
-                 ctx.step.pos, {"CAST(" + column + " AS TIMESTAMP), or select the column"}, {}};
+    Diagnostic d{Severity::kWarning,
+                 "W602",
+                 why + "; the table is rebuilt in full and no watermark is kept",
+                 ctx.step.pos,
+                 {"CAST(" + column + " AS TIMESTAMP), or select the column"},
+                 {}};
     ctx.warnings.push_back(d);
     conn.Execute("CREATE OR REPLACE TABLE " + target.Sql() + " AS " + probe_sql);
     return {CountRows(conn, target.Sql()), ""};
@@ -70,7 +78,8 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
   std::optional<std::string> watermark;
   if (auto stored = ReadWatermark(conn, key)) watermark = stored->value;
   if (!watermark && existing)
-    watermark = conn.QueryValue("SELECT CAST(max(" + QuoteIdent(column) + ") AS VARCHAR) FROM " + target.Sql());
+    watermark =
+        conn.QueryValue("SELECT CAST(max(" + QuoteIdent(column) + ") AS VARCHAR) FROM " + target.Sql());
 
   int64_t rows = 0;
   std::string col = QuoteIdent(column);
@@ -86,8 +95,9 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
     }
   } else {
     std::string lookback = t.lookback.value_or("0 day");
-    std::string start = *conn.QueryValue("SELECT CAST(CAST(" + QuoteLiteral(*watermark) + " AS TIMESTAMP) - INTERVAL " +
-                                         QuoteLiteral(lookback) + " AS VARCHAR)");
+    std::string start =
+        *conn.QueryValue("SELECT CAST(CAST(" + QuoteLiteral(*watermark) + " AS TIMESTAMP) - INTERVAL " +
+                         QuoteLiteral(lookback) + " AS VARCHAR)");
     Window window{start, now};
     std::string sql = ExpandMacros(conn, t.sql, window);
     std::string range = col + " >= CAST(" + QuoteLiteral(window.start) + " AS TIMESTAMP) AND " + col +
@@ -98,9 +108,11 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
     conn.Execute("DELETE FROM " + target.Sql() + " WHERE " + range);
     MergeStaging(conn, staging, target, WriteMode::kAppend, {}, "the query");
   }
-  auto result = conn.Query("SELECT CAST(max(" + col + ") AS VARCHAR), typeof(max(" + col + ")) FROM " + target.Sql());
+  auto result =
+      conn.Query("SELECT CAST(max(" + col + ") AS VARCHAR), typeof(max(" + col + ")) FROM " + target.Sql());
   if (!result.IsNull(0, 0))
-    WriteWatermark(conn, key, Watermark{result.GetString(0, 0), result.GetString(1, 0)}, rows, ctx.options.run_id);
+    WriteWatermark(conn, key, Watermark{result.GetString(0, 0), result.GetString(1, 0)}, rows,
+                   ctx.options.run_id);
   return {rows, ""};
 }
 
@@ -137,7 +149,8 @@ StepOutcome RunSql(StepContext& ctx) {
   std::string first = parser::FirstWord(q.sql);
   auto result = ctx.conn.Query(q.sql);
   auto starts = [&](const char* w) { return first.rfind(w, 0) == 0; };
-  if (starts("INSERT") || starts("UPDATE") || starts("DELETE")) return {static_cast<int64_t>(result.rows_changed()), ""};
+  if (starts("INSERT") || starts("UPDATE") || starts("DELETE"))
+    return {static_cast<int64_t>(result.rows_changed()), ""};
   if (starts("SELECT") || starts("WITH") || starts("FROM") || starts("VALUES") || starts("("))
     return {static_cast<int64_t>(result.row_count()), ""};
   return {std::nullopt, ""};

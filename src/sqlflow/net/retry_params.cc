@@ -1,5 +1,5 @@
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/net/retry_params.h"
+#include "sqlflow/common/json_dump.h"
 
 #include <nlohmann/json.hpp>
 

@@ -94,7 +94,6 @@ struct JsonObject {
   size_t KeyOffset(const std::string& key) const;           // offset of the key, or `offset` when unknown
 };
 
-
 struct SourceStmt {
   Name name;
   std::optional<Name> type;          // TYPE form

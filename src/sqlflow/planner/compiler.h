@@ -26,7 +26,8 @@ struct CompileRequest {
 
 // Returns the plan, or nullopt when errors were added to `diagnostics`. Warnings are added to
 // `diagnostics` too (and copied into the plan).
-std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics, SourceCache& sources);
+std::optional<Plan> CompilePipeline(const CompileRequest& request, Diagnostics& diagnostics,
+                                    SourceCache& sources);
 
 // Pipelines under pipelines/ (names without .sf, sorted). With `include_hidden`, files and directories
 // starting with '_' or '.' are included.

@@ -20,10 +20,10 @@ namespace sqlflow::planner {
 
 struct SourceDetail {
   std::string name;
-  std::string connector_type;            // canonical
-  std::optional<std::string> connector;  // profile connector name
+  std::string connector_type;                                                 // canonical
+  std::optional<std::string> connector;                                       // profile connector name
   nlohmann::ordered_json params_as_given = nlohmann::ordered_json::object();  // merged, before defaults
-  connectors::ResolvedParams resolved;   // canonical names, coerced, defaults filled
+  connectors::ResolvedParams resolved;  // canonical names, coerced, defaults filled
   std::string sync_mode = "full_refresh";
   std::optional<std::string> cursor_field;
   std::vector<std::string> primary_key;
@@ -31,8 +31,9 @@ struct SourceDetail {
 
 struct LoadDetail {
   TableName table;
-  std::string source;      // the SOURCE name as written in the LOAD
-  size_t source_step = 0;  // index in Plan::steps of the SOURCE step it reads (set by the cross-statement rules)
+  std::string source;  // the SOURCE name as written in the LOAD
+  size_t source_step =
+      0;  // index in Plan::steps of the SOURCE step it reads (set by the cross-statement rules)
   WriteMode mode = WriteMode::kReplace;
   std::vector<std::string> key;
 };
@@ -51,7 +52,7 @@ struct ExportDetail {
   std::string format;  // csv | parquet | json | ndjson, or the connector type (postgres, in_memory)
   std::optional<std::string> destination;  // path / URI
   std::optional<std::string> connector;    // profile connector name
-  std::string destination_type;            // canonical destination registry type (csv, parquet, json, s3, ...)
+  std::string destination_type;  // canonical destination registry type (csv, parquet, json, s3, ...)
   std::string sql;
   nlohmann::ordered_json options_as_given = nlohmann::ordered_json::object();
   connectors::ResolvedParams resolved;  // validated options with defaults

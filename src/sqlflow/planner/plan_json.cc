@@ -8,7 +8,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json OptionalString(const std::optional<std::string>& value) { return value ? Json(*value) : Json(nullptr); }
+Json OptionalString(const std::optional<std::string>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
 
 Json StringArray(const std::vector<std::string>& values) {
   Json array = Json::array();

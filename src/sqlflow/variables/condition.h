@@ -15,7 +15,7 @@ namespace sqlflow::variables {
 // `diagnostics`, positioned in the file. Returns nullopt when the condition could not be evaluated.
 // AND / OR short-circuit: type errors in operands that are not evaluated are not reported, but every
 // reference is still resolved (undefined variables are always reported).
-std::optional<bool> EvaluateCondition(const SourceFilePtr& file, size_t begin, size_t end, const Resolver& resolver,
-                                      Diagnostics& diagnostics);
+std::optional<bool> EvaluateCondition(const SourceFilePtr& file, size_t begin, size_t end,
+                                      const Resolver& resolver, Diagnostics& diagnostics);
 
 }  // namespace sqlflow::variables

@@ -126,10 +126,9 @@ std::optional<std::string> VariableScope::Resolve(const VarRef& ref, const Sourc
 
   // 8. undefined.
   auto& diagnostic = diagnostics.Error("SF201", "undefined variable ${" + name + "}", pos);
-  diagnostic.hints.push_back("define it with SET " + name +
-                             " = …;, in the profile's variables:, with --vars " + name +
-                             "=…, as an environment variable " + name + " (or in .env), or give a default ${" +
-                             name + "|value}");
+  diagnostic.hints.push_back(
+      "define it with SET " + name + " = …;, in the profile's variables:, with --vars " + name +
+      "=…, as an environment variable " + name + " (or in .env), or give a default ${" + name + "|value}");
   for (const auto& [set_name, set_pos] : inputs_.all_sets) {
     if (set_name == name && set_pos.file == pos.file && IsAfter(set_pos, pos)) {
       diagnostic.notes.push_back("it is set later, at line " + std::to_string(set_pos.line));

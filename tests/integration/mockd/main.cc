@@ -20,8 +20,9 @@ void OnSignal(int) {
 int main(int argc, char** argv) {
   using namespace sqlflow::mockd;
   if (argc < 2 || Plugins().count(argv[1]) == 0) {
-    std::cerr << "usage: sqlflow-mockd <rest|sheets|shopify> [--scenario f.json] [--port-file f] [--log f.jsonl] "
-                 "[--https --cert-dir d]\n";
+    std::cerr
+        << "usage: sqlflow-mockd <rest|sheets|shopify> [--scenario f.json] [--port-file f] [--log f.jsonl] "
+           "[--https --cert-dir d]\n";
     return 2;
   }
   const std::string plugin(argv[1]);

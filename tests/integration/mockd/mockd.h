@@ -80,8 +80,8 @@ class RequestLog {
 // same as delay, named for readability).
 struct Fault {
   std::string name;
-  std::string method;                        // "" = any
-  std::string path;                          // exact path, or a prefix when it ends with '*'
+  std::string method;  // "" = any
+  std::string path;    // exact path, or a prefix when it ends with '*'
   std::map<std::string, std::string>
       query;  // every listed parameter must have this (decoded) value; "*": any
   int times = 1;

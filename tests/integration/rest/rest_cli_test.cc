@@ -136,8 +136,8 @@ TEST_F(RestCli, F28_SigintDuringAStalledRead) {
 LOAD items_log FROM items MODE APPEND;
 )");
   ASSERT_EQ(Run("pipeline run p").exit_code, 0);
-  const std::string before =
-      Query("SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log");
+  const std::string before = Query(
+      "SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log");
   mock.api().Grow(40);
   mock.Fault({{"path", "/api/pages"},
               {"query", {{"page", "2"}}},
@@ -154,7 +154,8 @@ LOAD items_log FROM items MODE APPEND;
   EXPECT_LT(run.seconds, 1.0);
   EXPECT_EQ(run.ExitCode(), 130) << "status " << run.status;
   EXPECT_EQ(
-      Query("SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log"),
+      Query(
+          "SELECT count(*) || '|' || (SELECT string_agg(watermark, ',') FROM sqlflow_state) FROM items_log"),
       before);
   EXPECT_EQ(project_.TempLeftovers(), 0u);
 }

@@ -128,9 +128,9 @@ std::vector<std::string> ResolveFiles(const std::vector<std::string>& paths, con
     if (HasGlobChars(path)) {
       auto files = GlobFiles(path);
       if (files.empty() && !rules.allow_no_files) {
-        throw Error(ErrorKind::kNotFound,
-                    "no files match '" + path + "' (relative to " + CurrentDirectory() + ")", "",
-                    "check the path parameter (relative to the project root), or set \"allow_no_files\": true");
+        throw Error(
+            ErrorKind::kNotFound, "no files match '" + path + "' (relative to " + CurrentDirectory() + ")",
+            "", "check the path parameter (relative to the project root), or set \"allow_no_files\": true");
       }
       add(files);
       continue;
@@ -160,7 +160,7 @@ std::vector<std::string> ResolveFiles(const std::vector<std::string>& paths, con
       }
       throw Error(ErrorKind::kNotFound,
                   "no files match '" + path + "' (relative to " + CurrentDirectory() + ")", "",
-                    "check the path parameter (relative to the project root), or set \"allow_no_files\": true");
+                  "check the path parameter (relative to the project root), or set \"allow_no_files\": true");
     }
   }
   return out;

@@ -33,11 +33,12 @@ std::string StripQuery(std::string query) {
 void CheckUri(const std::string& uri, std::vector<ParamIssue>& issues) {
   const bool url = StartsWith(uri, "postgres://") || StartsWith(uri, "postgresql://");
   if (!url && uri.find('=') == std::string::npos) {
-    AddIssue(issues, Severity::kError, "SF405",
-             std::string(kPrefix) +
-                 "parameter 'uri' must start with postgres:// or postgresql:// or be a keyword=value connection "
-                 "string",
-             "uri");
+    AddIssue(
+        issues, Severity::kError, "SF405",
+        std::string(kPrefix) +
+            "parameter 'uri' must start with postgres:// or postgresql:// or be a keyword=value connection "
+            "string",
+        "uri");
   }
 }
 

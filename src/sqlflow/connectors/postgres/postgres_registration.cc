@@ -28,7 +28,8 @@ ResilienceDefaults PostgresResilience() {
 std::vector<ParamSpec> PostgresConnectionParams() {
   return {
       P("uri", ParamType::kString,
-        "Connection string: postgres[ql]://... or libpq keyword=value pairs; explicit parameters override its parts.")
+        "Connection string: postgres[ql]://... or libpq keyword=value pairs; explicit parameters override "
+        "its parts.")
           .Alias({"connection", "dsn"}),
       P("host", ParamType::kString, "Server host or socket directory; default: libpq (PGHOST, socket)."),
       P("port", ParamType::kInteger, "Server port.").Min(1).Max(65535).Default(5432),

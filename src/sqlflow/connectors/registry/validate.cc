@@ -678,7 +678,8 @@ ValidatedParams ValidateExportOptions(const ConnectorTypeInfo& type, const std::
   return out;
 }
 
-std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key, const std::string& fallback) {
+std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key,
+                     const std::string& fallback) {
   return canonical.contains(key) && canonical[key].is_string() ? canonical[key].get<std::string>() : fallback;
 }
 
@@ -688,6 +689,5 @@ std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
   for (const auto& name : names) out.push_back({name, "'" + name + "' is only valid on a " + side});
   return out;
 }
-
 
 }  // namespace sqlflow::connectors

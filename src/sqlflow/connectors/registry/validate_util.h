@@ -29,9 +29,11 @@ nlohmann::ordered_json CheckNestedObject(const std::string& prefix, const std::s
                                          std::vector<ParamIssue>& issues);
 
 // canonical[key] when it is a string, else `fallback`.
-std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key, const std::string& fallback = "");
+std::string StringOr(const nlohmann::ordered_json& canonical, const std::string& key,
+                     const std::string& fallback = "");
 // ConnectorTypeInfo::other_side_params entries: "'<name>' is only valid on a <side>".
-std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side, const std::vector<std::string>& names);
+std::vector<std::pair<std::string, std::string>> OnlyOn(const std::string& side,
+                                                        const std::vector<std::string>& names);
 
 void AddIssue(std::vector<ParamIssue>& issues, Severity severity, std::string code, std::string message,
               std::string key = "", std::vector<std::string> hints = {});

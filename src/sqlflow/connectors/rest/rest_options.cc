@@ -1,5 +1,5 @@
-#include "sqlflow/common/json_dump.h"
 #include "sqlflow/connectors/rest/rest_options.h"
+#include "sqlflow/common/json_dump.h"
 
 #include <algorithm>
 
@@ -190,7 +190,8 @@ RestOptions ParseRestOptions(const Json& canonical, std::vector<ParamIssue>& iss
     }
   }
   if (canonical.contains("body") && !canonical["body"].is_null()) {
-    o.body = canonical["body"].is_string() ? canonical["body"].get<std::string>() : DumpJson(canonical["body"]);
+    o.body =
+        canonical["body"].is_string() ? canonical["body"].get<std::string>() : DumpJson(canonical["body"]);
     if (o.method != "POST")
       AddIssue(issues, Severity::kError, "SF406",
                std::string(kPrefix) + "body is only allowed with method POST", "body");

@@ -1,7 +1,7 @@
 // Registry entry of the rest source (CONNECTORS.md §3.7): parameter schema, capabilities, compile-time rules
 // (the same ParseRestOptions that Configure uses) and the factory.
-#include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/param_builder.h"
+#include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/rest/rest_options.h"
 #include "sqlflow/connectors/rest/rest_schema.h"
 #include "sqlflow/connectors/rest/rest_source.h"
@@ -11,7 +11,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-ResilienceDefaults RestResilience() { return ResilienceDefaultsOf("rest"); }
+ResilienceDefaults RestResilience() {
+  return ResilienceDefaultsOf("rest");
+}
 
 }  // namespace
 
@@ -117,6 +119,8 @@ ConnectorTypeInfo RestSourceInfo() {
 
 }  // namespace
 
-void RegisterRestConnector(Registries& registries) { registries.sources.Register(RestSourceInfo()); }
+void RegisterRestConnector(Registries& registries) {
+  registries.sources.Register(RestSourceInfo());
+}
 
 }  // namespace sqlflow::connectors
