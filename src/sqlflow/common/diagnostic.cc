@@ -96,6 +96,10 @@ const char* kBoldYellow = "\x1b[1;33m";
 const char* kBoldGreen = "\x1b[1;32m";
 const char* kCyan = "\x1b[36m";
 const char* kBold = "\x1b[1m";
+// Source excerpts longer than this many characters are cut to a window that starts kExcerptLead
+// characters before the caret.
+constexpr int kMaxExcerptWidth = 160;
+constexpr int kExcerptLead = 60;
 
 std::string Styled(const std::string& text, const char* style, bool color) {
   return color ? std::string(style) + text + kReset : text;
@@ -117,15 +121,24 @@ std::string RenderDiagnostic(const Diagnostic& d, SourceCache& sources, bool col
     std::string number = std::to_string(d.pos.line);
     size_t width = std::max<size_t>(3, number.size());
     std::u32string cps = DecodeUtf8Lossy(line);
-    std::string printable;
-    for (char32_t cp : cps) printable += cp == U'\t' ? std::string(" ") : EncodeUtf8(cp);
-    out += std::string(width - number.size(), ' ') + number + " | " + printable + "\n";
-    int line_len = static_cast<int>(cps.size());
+    const int line_len = static_cast<int>(cps.size());
     int start = std::max(1, d.pos.column);
     int count = std::max(1, d.pos.length);
     if (start + count - 1 > line_len) count = std::max(1, line_len - start + 1);
-    std::string carets(static_cast<size_t>(count), '^');
-    out += std::string(width, ' ') + " | " + std::string(static_cast<size_t>(start - 1), ' ') +
+    // A long line is shown as a window around the caret, so that one message stays one screen line.
+    int from = 0, to = line_len;
+    if (line_len > kMaxExcerptWidth) {
+      from = std::clamp(start - 1 - kExcerptLead, 0, line_len - kMaxExcerptWidth);
+      to = from + kMaxExcerptWidth;
+      count = std::min(count, to - (start - 1));
+    }
+    std::string printable = from > 0 ? "…" : "";
+    for (int i = from; i < to; ++i) printable += cps[i] == U'\t' ? std::string(" ") : EncodeUtf8(cps[i]);
+    if (to < line_len) printable += "…";
+    out += std::string(width - number.size(), ' ') + number + " | " + printable + "\n";
+    const int indent = start - 1 - from + (from > 0 ? 1 : 0);
+    std::string carets(static_cast<size_t>(std::max(1, count)), '^');
+    out += std::string(width, ' ') + " | " + std::string(static_cast<size_t>(indent), ' ') +
            Styled(carets, kBoldGreen, color) + "\n";
   } else {
     out += "sqlflow: " + styled_severity + " " + d.message + code + "\n";

@@ -339,6 +339,11 @@ constexpr std::array kCatalogue = {
     ErrorCatalogueEntry{"W403", "destination extension '<ext>' does not match TYPE <T>",
                         "TYPE says one format and the file name another; TYPE wins.",
                         "Make the extension match the format written."},
+    ErrorCatalogueEntry{"W404", "no files match '<path>' yet (relative to the project root)",
+                        "A csv, parquet or json SOURCE names local files that do not exist when the pipeline "
+                        "is validated. They may be created before the run (by an earlier step or another "
+                        "job); if they are still missing then, the LOAD fails with SF610 at this SOURCE.",
+                        "Check the path; set \"allow_no_files\": true if an empty read is acceptable."},
 
     // ---- Project, profile, CLI ----------------------------------------------------------------------
     ErrorCatalogueEntry{
@@ -671,6 +676,7 @@ constexpr std::array kExamples = {
         "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.parquet\" OPTIONS {\"header\": true};"},
     ErrorExample{"W403", "warning",
                  "CREATE TABLE a AS SELECT 1 AS x;\nEXPORT a TO \"output/a.csv\" TYPE PARQUET;"},
+    ErrorExample{"W404", "warning", "SOURCE s TYPE CSV PARAMS {\"path\": \"data/not_there_yet.csv\"};"},
     ErrorExample{
         "SF602", "run-error",
         "CREATE TABLE t AS SELECT 1 AS a;\nCREATE TABLE t MODE APPEND AS SELECT 2 AS a, 'new' AS b;"},

@@ -295,6 +295,14 @@ void ReportFailure(const planner::Plan& plan, size_t index, const Error& failure
   d.code = RuntimeCode(failure);
   d.message = KindWord(step) + " " + step.target.value_or("") + " failed: " + failure.what();
   d.pos = step.pos;
+  // A source's files that are not there (SF610) are the SOURCE's business: point at its declaration, and
+  // say which LOAD found out.
+  if (const auto* load = std::get_if<planner::LoadDetail>(&step.detail);
+      load && d.code == "SF610" && load->source_step < n && plan.steps[load->source_step].pos.valid()) {
+    d.pos = plan.steps[load->source_step].pos;
+    d.notes.push_back("found by LOAD " + step.target.value_or("") + " at line " +
+                      std::to_string(step.pos.line));
+  }
   if (!failure.hint().empty()) d.hints.push_back(failure.hint());
   d.notes.push_back("step " + std::to_string(index + 1) + " of " + std::to_string(n) + " (" + step.id +
                     ") was rolled back; " + std::to_string(n - index - 1) + " later step(s) were not run");

@@ -13,22 +13,47 @@ namespace sqlflow::executor {
 
 namespace {
 
-// Applies the events of a read stream to the staging table. Returns rows staged, or -1 when the stream
-// had nothing to read (no schema at all).
-int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableRef& staging,
-                  const std::string& source_name) {
-  engine::Connection& conn = ctx.conn;
-  bool created = false;
-  std::unique_ptr<engine::Appender> appender;
-  int64_t rows = 0;
-  auto create_from_schema = [&](const connectors::Schema& schema) {
-    appender.reset();
-    auto existing = DescribeTable(conn, staging);
+// Applies the events of a read stream to the staging table, one method per event kind.
+class StagingWriter {
+ public:
+  StagingWriter(StepContext& ctx, const TableRef& staging, const std::string& source_name)
+      : ctx_(ctx), conn_(ctx.conn), staging_(staging), source_name_(source_name) {}
+
+  // Rows staged, or -1 when the stream had nothing to read (no schema at all).
+  int64_t Run(connectors::ReadStream& stream) {
+    while (true) {
+      connectors::ReadEvent event = stream.Next();
+      switch (event.kind) {
+        case connectors::ReadEvent::Kind::kSchema:
+          OnSchema(event.schema);
+          break;
+        case connectors::ReadEvent::Kind::kBatch:
+          OnBatch(event.chunks);
+          break;
+        case connectors::ReadEvent::Kind::kFileScan:
+          OnFileScan(event.scan);
+          break;
+        case connectors::ReadEvent::Kind::kReset:
+          OnReset(event.reason);
+          break;
+        case connectors::ReadEvent::Kind::kEnd:
+          OnEnd(event.end);
+          return created_ ? rows_ : -1;  // -1: nothing to read (e.g. allow_no_files and no file matched)
+      }
+    }
+  }
+
+ private:
+  // A (new) schema: the staging table is created, or widened to hold it, and an appender opened on it.
+  void OnSchema(const connectors::Schema& schema) {
+    if (appender_) appender_->Flush();
+    appender_.reset();
+    auto existing = DescribeTable(conn_, staging_);
     if (!existing) {
       std::string columns;
       for (size_t i = 0; i < schema.size(); ++i)
         columns += (i ? ", " : "") + QuoteIdent(schema[i].name) + " " + schema[i].type;
-      conn.Execute("CREATE TABLE " + staging.Sql() + " (" + columns + ")");
+      conn_.Execute("CREATE TABLE " + staging_.Sql() + " (" + columns + ")");
     } else {
       for (const auto& field : schema) {
         bool found = false;
@@ -36,84 +61,86 @@ int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableR
           if (!EqualsIgnoreCase(c.name, field.name)) continue;
           found = true;
           if (c.type != field.type)
-            conn.Execute("ALTER TABLE " + staging.Sql() + " ALTER COLUMN " + QuoteIdent(field.name) +
-                         " SET DATA TYPE " + field.type);
+            conn_.Execute("ALTER TABLE " + staging_.Sql() + " ALTER COLUMN " + QuoteIdent(field.name) +
+                          " SET DATA TYPE " + field.type);
         }
         if (!found)
-          conn.Execute("ALTER TABLE " + staging.Sql() + " ADD COLUMN " + QuoteIdent(field.name) + " " +
-                       field.type);
+          conn_.Execute("ALTER TABLE " + staging_.Sql() + " ADD COLUMN " + QuoteIdent(field.name) + " " +
+                        field.type);
       }
     }
-    created = true;
-    appender = std::make_unique<engine::Appender>(conn, staging.schema, staging.name);
-  };
+    created_ = true;
+    appender_ = std::make_unique<engine::Appender>(conn_, staging_.schema, staging_.name);
+  }
 
-  while (true) {
-    connectors::ReadEvent event = stream.Next();
-    switch (event.kind) {
-      case connectors::ReadEvent::Kind::kSchema:
-        if (appender) appender->Flush();
-        create_from_schema(event.schema);
-        break;
-      case connectors::ReadEvent::Kind::kBatch:
-        if (!appender)
-          throw Error(ErrorKind::kInternal, "source '" + source_name + "' sent a batch before its schema");
-        for (const auto& chunk : event.chunks) {
-          appender->AppendChunk(chunk);
-          rows += static_cast<int64_t>(chunk.size());
-          ctx.progress_rows.store(rows);
-        }
-        break;
-      case connectors::ReadEvent::Kind::kFileScan: {
-        const auto& scan = event.scan;
-        std::string sql = "SELECT " + scan.select_list + " FROM " + scan.table_function;
-        if (!scan.where.empty()) sql += " WHERE " + scan.where;
-        if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
-        Console::Get().Verbose("SQL for " + ctx.step.id + ":\n" + sql + "\n");
-        // The connector's hooks own everything format-specific (reject tables, reader error texts).
-        if (scan.hooks) scan.hooks->BeforeScan(conn);
-        int64_t scanned = 0;
-        try {
-          std::string statement = created ? "INSERT INTO " + staging.Sql() + " BY NAME " + sql
-                                          : "CREATE TABLE " + staging.Sql() + " AS " + sql;
-          scanned = ExecuteCountingRows(conn, statement);
-          created = true;
-        } catch (const Error& e) {
-          if (scan.hooks) throw scan.hooks->TranslateError(e);
-          throw;
-        }
-        rows += scanned;
-        if (scan.hooks)
-          for (auto& w : scan.hooks->AfterScan(conn, scanned))
-            ctx.warnings.push_back(Diagnostic{Severity::kWarning, w.code, w.message, ctx.step.pos, {}, {}});
-        ctx.progress_rows.store(rows);
-        break;
-      }
-      case connectors::ReadEvent::Kind::kReset:
-        if (appender) appender->Flush();
-        if (created) conn.Execute("DELETE FROM " + staging.Sql());
-        rows = 0;
-        ctx.warnings.push_back(Diagnostic{Severity::kWarning,
-                                          "W601",
-                                          "source '" + source_name + "' restarted its read: " + event.reason,
-                                          ctx.step.pos,
-                                          {},
-                                          {}});
-        break;
-      case connectors::ReadEvent::Kind::kEnd:
-        if (appender) {
-          appender->Close();
-          appender.reset();
-        }
-        for (const auto& [column, type] : event.end.refine)
-          conn.Execute("ALTER TABLE " + staging.Sql() + " ALTER COLUMN " + QuoteIdent(column) +
-                       " SET DATA TYPE " + type + " USING CAST(" + QuoteIdent(column) + " AS " + type + ")");
-        for (const auto& w : event.end.warnings)
-          ctx.warnings.push_back(Diagnostic{Severity::kWarning, "W603", w, ctx.step.pos, {}, {}});
-        if (!created) return -1;  // nothing to read (e.g. allow_no_files and no file matched)
-        return rows;
+  void OnBatch(const std::vector<engine::DataChunk>& chunks) {
+    if (!appender_)
+      throw Error(ErrorKind::kInternal, "source '" + source_name_ + "' sent a batch before its schema");
+    for (const auto& chunk : chunks) {
+      appender_->AppendChunk(chunk);
+      rows_ += static_cast<int64_t>(chunk.size());
+      ctx_.progress_rows.store(rows_);
     }
   }
+
+  // A file source: DuckDB's reader runs in one statement; the connector's hooks own everything
+  // format-specific (reject tables, reader error texts).
+  void OnFileScan(const connectors::FileScan& scan) {
+    std::string sql = "SELECT " + scan.select_list + " FROM " + scan.table_function;
+    if (!scan.where.empty()) sql += " WHERE " + scan.where;
+    if (scan.limit) sql += " LIMIT " + std::to_string(*scan.limit);
+    Console::Get().Verbose("SQL for " + ctx_.step.id + ":\n" + sql + "\n");
+    if (scan.hooks) scan.hooks->BeforeScan(conn_);
+    int64_t scanned = 0;
+    try {
+      std::string statement = created_ ? "INSERT INTO " + staging_.Sql() + " BY NAME " + sql
+                                       : "CREATE TABLE " + staging_.Sql() + " AS " + sql;
+      scanned = ExecuteCountingRows(conn_, statement);
+      created_ = true;
+    } catch (const Error& e) {
+      if (scan.hooks) throw scan.hooks->TranslateError(e);
+      throw;
+    }
+    rows_ += scanned;
+    if (scan.hooks)
+      for (auto& w : scan.hooks->AfterScan(conn_, scanned)) Warn(w.code, w.message);
+    ctx_.progress_rows.store(rows_);
+  }
+
+  void OnReset(const std::string& reason) {
+    if (appender_) appender_->Flush();
+    if (created_) conn_.Execute("DELETE FROM " + staging_.Sql());
+    rows_ = 0;
+    Warn("W601", "source '" + source_name_ + "' restarted its read: " + reason);
+  }
+
+  void OnEnd(const connectors::EndInfo& end) {
+    if (appender_) {
+      appender_->Close();
+      appender_.reset();
+    }
+    for (const auto& [column, type] : end.refine)
+      conn_.Execute("ALTER TABLE " + staging_.Sql() + " ALTER COLUMN " + QuoteIdent(column) +
+                    " SET DATA TYPE " + type + " USING CAST(" + QuoteIdent(column) + " AS " + type + ")");
+    for (const auto& w : end.warnings) Warn("W603", w);
+  }
+
+  void Warn(const std::string& code, const std::string& message) {
+    ctx_.warnings.push_back(Diagnostic{Severity::kWarning, code, message, ctx_.step.pos, {}, {}});
+  }
+
+  StepContext& ctx_;
+  engine::Connection& conn_;
+  const TableRef& staging_;
+  const std::string& source_name_;
+  bool created_ = false;
+  std::unique_ptr<engine::Appender> appender_;
+  int64_t rows_ = 0;
+};
+
+int64_t StageRead(StepContext& ctx, connectors::ReadStream& stream, const TableRef& staging,
+                  const std::string& source_name) {
+  return StagingWriter(ctx, staging, source_name).Run(stream);
 }
 
 // The incremental state of one LOAD: the stored watermark, the engine's bound as a predicate, and the key

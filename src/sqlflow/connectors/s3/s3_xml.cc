@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "sqlflow/common/error.h"
+#include "sqlflow/common/text.h"
 
 namespace sqlflow::connectors::s3 {
 namespace {
@@ -14,24 +15,6 @@ constexpr int kMaxDepth = 64;
 [[noreturn]] void Fail(const std::string& what, size_t offset) {
   throw Error(ErrorKind::kProtocolError,
               "S3 response: invalid XML at byte " + std::to_string(offset) + ": " + what);
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 class Parser {
@@ -200,7 +183,7 @@ std::string DecodeXmlEntities(std::string_view text) {
       const unsigned long cp = std::strtoul(digits.c_str(), &parse_end, hex ? 16 : 10);
       if (digits.empty() || *parse_end != '\0' || cp == 0 || cp > 0x10FFFF)
         Fail("bad character reference", i);
-      AppendUtf8(out, static_cast<uint32_t>(cp));
+      out += EncodeUtf8(static_cast<char32_t>(cp));
     } else {
       Fail("unknown entity '&" + std::string(entity) + ";'", i);
     }
