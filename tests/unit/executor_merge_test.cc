@@ -5,6 +5,7 @@
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/engine/database.h"
+#include "sqlflow/executor/executor.h"
 #include "sqlflow/executor/step_context.h"
 
 namespace sqlflow::executor {
@@ -126,6 +127,25 @@ TEST(EngineErrorKinds, DuckDBErrorClassesBecomeErrorKindsAtTheBoundary) {
   EXPECT_EQ(kind_of("INSERT INTO k VALUES (1)"), ErrorKind::kDataError);
   EXPECT_EQ(kind_of("SELECT 1 FROM read_csv('/no/such/file.csv')"), ErrorKind::kDataError);  // local I/O
   EXPECT_EQ(kind_of("SET threads = 'many'"), ErrorKind::kDataError);
+}
+
+}  // namespace
+}  // namespace sqlflow::executor
+
+namespace sqlflow::executor {
+namespace {
+
+TEST(UserFacingMessage, DropsTheEngineExcerptAndNamesTheFileTheUserAskedFor) {
+  EXPECT_EQ(
+      UserFacingMessage("Binder Error: Referenced column \"amout\" not found in FROM clause!\n"
+                        "Candidate bindings: \"amount\"\n\nLINE 1: CREATE OR REPLACE TABLE \"t\" AS SELECT "
+                        "amout FROM s\n                                                 ^"),
+      "Binder Error: Referenced column \"amout\" not found in FROM clause!\nCandidate bindings: \"amount\"");
+  EXPECT_EQ(
+      UserFacingMessage("IO Error: Cannot open file \"output/.x.csv.sqlflow-tmp-a1B2c3\": No space left"),
+      "IO Error: Cannot open file \"output/x.csv\": No space left");
+  EXPECT_EQ(UserFacingMessage(".daily.parquet.sqlflow-tmp-9z is locked"), "daily.parquet is locked");
+  EXPECT_EQ(UserFacingMessage("plain message"), "plain message");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include "sqlflow/common/console.h"
@@ -23,6 +24,22 @@
 namespace fs = std::filesystem;
 
 namespace sqlflow::executor {
+
+// The engine's message as the user should read it: without DuckDB's own excerpt ("LINE 1: ..." and its
+// caret), which quotes the statement sqlflow ran (CREATE OR REPLACE TABLE ..., the staging names) rather than
+// the user's text that the diagnostic already shows, and with the temporary file of an atomic write
+// (.name.sqlflow-tmp-XXXX) named as the file the user asked for.
+std::string UserFacingMessage(std::string message) {
+  for (const char* marker : {"\n\nLINE ", "\nLINE "}) {
+    if (size_t at = message.find(marker); at != std::string::npos) {
+      message.erase(at);
+      break;
+    }
+  }
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  static const std::regex temp_file(R"((^|[/\s'"])\.([^/\s'"]+)\.sqlflow-tmp-[A-Za-z0-9_-]+)");
+  return std::regex_replace(message, temp_file, "$1$2");
+}
 
 namespace {
 
@@ -287,13 +304,50 @@ std::optional<Error> RunStepInTransaction(StepContext& ctx, StepOutcome& outcome
   return failure;
 }
 
+// The name an engine error is about: the first double-quoted name (`Referenced column "amout" not found`), or
+// the table of `Table with name salse does not exist`.
+std::string NameInEngineMessage(const std::string& message) {
+  static const std::regex quoted(R"re("([^"\n]{1,128})")re");
+  static const std::regex table(R"(Table with name ([A-Za-z_][A-Za-z0-9_]*) does not exist)");
+  std::smatch match;
+  if (std::regex_search(message, match, table)) return match[1].str();
+  if (std::regex_search(message, match, quoted)) return match[1].str();
+  return "";
+}
+
+// Moves `d` to the first whole-word occurrence of `name` in the statement's own lines (from its first line up
+// to the line that ends it), so that the caret stands under the user's misspelled name. Nothing changes when
+// the name is not written there (e.g. it came from a variable).
+void PointAtName(Diagnostic& d, const std::string& name, SourceCache& sources) {
+  if (name.empty() || !d.pos.valid()) return;
+  const std::string lower = ToLower(name);
+  auto is_ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (int line_no = d.pos.line; line_no < d.pos.line + 500; ++line_no) {
+    const std::string line = sources.Line(d.pos.file, line_no);
+    const std::string text = ToLower(line);
+    size_t from = line_no == d.pos.line ? static_cast<size_t>(std::max(0, d.pos.column - 1)) : 0;
+    for (size_t at = text.find(lower, from); at != std::string::npos; at = text.find(lower, at + 1)) {
+      const bool starts = at == 0 || !is_ident(text[at - 1]);
+      const bool ends = at + lower.size() >= text.size() || !is_ident(text[at + lower.size()]);
+      if (starts && ends) {
+        d.pos.line = line_no;
+        d.pos.column = CodePointColumn(std::string_view(line).substr(0, at)) + 1;
+        d.pos.length = static_cast<int>(DecodeUtf8Lossy(name).size());
+        return;
+      }
+    }
+    if (line.find(';') != std::string::npos || (line.empty() && line_no > d.pos.line + 1)) return;
+  }
+}
+
 void ReportFailure(const planner::Plan& plan, size_t index, const Error& failure, SourceCache& sources) {
   Console& console = Console::Get();
   const planner::Step& step = plan.steps[index];
   const size_t n = plan.steps.size();
   Diagnostic d;
   d.code = RuntimeCode(failure);
-  d.message = KindWord(step) + " " + step.target.value_or("") + " failed: " + failure.what();
+  d.message =
+      KindWord(step) + " " + step.target.value_or("") + " failed: " + UserFacingMessage(failure.what());
   d.pos = step.pos;
   // A source's files that are not there (SF610) are the SOURCE's business: point at its declaration, and
   // say which LOAD found out.
@@ -303,6 +357,9 @@ void ReportFailure(const planner::Plan& plan, size_t index, const Error& failure
     d.notes.push_back("found by LOAD " + step.target.value_or("") + " at line " +
                       std::to_string(step.pos.line));
   }
+  // A binder or catalog error names what it did not find: point at it in the user's text.
+  if (d.code == "SF613" && (step.kind == "transform" || step.kind == "export" || step.kind == "sql"))
+    PointAtName(d, NameInEngineMessage(failure.what()), sources);
   if (!failure.hint().empty()) d.hints.push_back(failure.hint());
   d.notes.push_back("step " + std::to_string(index + 1) + " of " + std::to_string(n) + " (" + step.id +
                     ") was rolled back; " + std::to_string(n - index - 1) + " later step(s) were not run");

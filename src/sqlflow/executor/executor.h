@@ -30,4 +30,9 @@ std::vector<std::pair<std::string, std::string>> ListExistingTables(const projec
 // Installs the SIGINT / SIGTERM handlers used while a plan runs (idempotent).
 void InstallInterruptHandler();
 
+// An engine error message as a diagnostic shows it: without DuckDB's "LINE n: <statement sqlflow ran>"
+// excerpt and with an atomic write's temporary file (.x.csv.sqlflow-tmp-XXXX) named as the file the user
+// asked for.
+std::string UserFacingMessage(std::string message);
+
 }  // namespace sqlflow::executor
