@@ -359,7 +359,7 @@ void ReportFailure(const planner::Plan& plan, size_t index, const Error& failure
   }
   // A binder or catalog error names what it did not find: point at it in the user's text.
   if (d.code == "SF613" && (step.kind == "transform" || step.kind == "export" || step.kind == "sql"))
-    PointAtName(d, NameInEngineMessage(failure.what()), sources);
+    PointAtName(d, NameInEngineMessage(UserFacingMessage(failure.what())), sources);
   if (!failure.hint().empty()) d.hints.push_back(failure.hint());
   d.notes.push_back("step " + std::to_string(index + 1) + " of " + std::to_string(n) + " (" + step.id +
                     ") was rolled back; " + std::to_string(n - index - 1) + " later step(s) were not run");
