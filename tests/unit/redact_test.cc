@@ -63,6 +63,11 @@ TEST(RedactTest, SourceTextKeepsColumnsAndReferences) {
   EXPECT_EQ(MaskSecretValuesInSource("{\"password\": \"ünï\", \"bad\": 1}"),
             "{\"password\": \"***\", \"bad\": 1}");
   // References stay readable; non-secret keys are untouched (an S3 object key is not a secret).
+  // A bare YAML reference is not a secret; a bare value that merely starts with one still is.
+  EXPECT_EQ(MaskSecretValuesInSource("    password: ${PGPASSWORD_X}\n"), "    password: ${PGPASSWORD_X}\n");
+  EXPECT_EQ(MaskSecretValuesInSource("    password: ${PGPASSWORD_X}  # from .env\n"),
+            "    password: ${PGPASSWORD_X}  # from .env\n");
+  EXPECT_EQ(MaskSecretValuesInSource("    password: ${A}hunter2\n"), "    password: ***********\n");
   EXPECT_EQ(MaskSecretValuesInSource("{\"password\": \"${PG_PASSWORD}\", \"key\": \"a/b.csv\"}"),
             "{\"password\": \"${PG_PASSWORD}\", \"key\": \"a/b.csv\"}");
 }

@@ -95,8 +95,14 @@ std::pair<size_t, size_t> ValueAfter(std::string_view text, size_t sep, bool mul
       (text[i] == '\n' || text[i] == '{' || text[i] == '[' || text[i] == '|' || text[i] == '>'))
     return {i, i};  // a nested mapping or block: its own keys are checked on their own
   size_t end = i;
+  bool in_reference = text.substr(i, 2) == "${";  // a `${NAME}` at the start is part of the value, '}' too
   while (end < text.size()) {
     char c = text[end];
+    if (c == '}' && in_reference) {
+      in_reference = false;
+      ++end;
+      continue;
+    }
     if (c == '\n' || c == '\r' || c == ',' || c == '}' || c == ']' || c == ';' || c == '&' || c == '"' ||
         c == '\'')
       break;
