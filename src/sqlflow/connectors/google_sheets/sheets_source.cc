@@ -4,6 +4,8 @@
 // before a LOAD, no page read twice. The stream is synchronous: Next() fetches the next window; Cancel()
 // (from another thread) aborts the transfer in flight through the client's CancelToken.
 #include "sqlflow/connectors/google_sheets/sheets_source.h"
+#include "sqlflow/connectors/registry/options_util.h"
+#include "sqlflow/net/source_error.h"
 
 #include <algorithm>
 #include <chrono>
@@ -135,9 +137,8 @@ class SheetsReadStream : public ReadStream {
       return NextEvent();
     } catch (const Error& error) {
       if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, client_.prefix() + ": read cancelled");
-      std::string message = client_.Scrub(error.what());
-      if (!StartsWith(message, client_.prefix())) message = client_.prefix() + ": " + message;
-      throw Error(error.kind(), message, error.code(), client_.Scrub(error.hint()));
+      throw net::SourceError(error, client_.prefix(),
+                             [this](std::string_view text) { return client_.Scrub(text); });
     }
   }
 
@@ -277,8 +278,7 @@ class SheetsSource : public Source {
   void Configure(const ResolvedParams& params) override {
     std::vector<ParamIssue> issues;
     options_ = ParseSheetsOptions(params.values, issues);
-    for (const auto& issue : issues)
-      if (issue.severity == Severity::kError) throw Error(ErrorKind::kInvalidConfig, issue.message);
+    ThrowFirstError(issues);
     prefix_ = "GOOGLE_SHEETS source '" + params.name + "'";
   }
 

@@ -4,6 +4,7 @@
 // The executor appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory
 // stays bounded whatever the number of pages. A failed page delivers nothing and fails the read.
 #include "sqlflow/connectors/rest/rest_source.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 #include <algorithm>
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "sqlflow/connectors/rest/json_records.h"
 #include "sqlflow/connectors/rest/rest_options.h"
 #include "sqlflow/net/http_client.h"
+#include "sqlflow/net/source_error.h"
 #include "sqlflow/net/url.h"
 
 namespace sqlflow::connectors::rest {
@@ -492,10 +494,8 @@ class RestReadStream : public ReadStream {
       Read();
     } catch (const Error& error) {
       // Every message leaves the stream with secrets masked.
-      std::string message = fetcher_.Scrub(error.what());
-      if (!StartsWith(message, fetcher_.prefix())) message = fetcher_.prefix() + ": " + message;
-      SetError(
-          std::make_exception_ptr(Error(error.kind(), message, error.code(), fetcher_.Scrub(error.hint()))));
+      SetError(std::make_exception_ptr(net::SourceError(
+          error, fetcher_.prefix(), [this](std::string_view text) { return fetcher_.Scrub(text); })));
     } catch (const std::exception& error) {
       SetError(std::make_exception_ptr(
           Error(ErrorKind::kInternal, fetcher_.prefix() + ": " + fetcher_.Scrub(error.what()))));
@@ -660,8 +660,7 @@ class RestSource : public Source {
   void Configure(const ResolvedParams& params) override {
     std::vector<ParamIssue> issues;
     options_ = ParseRestOptions(params.values, issues);
-    for (const auto& issue : issues)
-      if (issue.severity == Severity::kError) throw Error(ErrorKind::kInvalidConfig, issue.message);
+    ThrowFirstError(issues);
     prefix_ = "REST source '" + params.name + "'";
   }
 

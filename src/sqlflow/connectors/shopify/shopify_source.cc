@@ -6,6 +6,7 @@
 // with the next request would gain nothing. Derived objects (order_line_items, ...) turn each page into one
 // record per element of the parent's array, with the parent's id and timestamps in front.
 #include "sqlflow/connectors/shopify/shopify_source.h"
+#include "sqlflow/connectors/registry/options_util.h"
 
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "sqlflow/connectors/rest/json_records.h"
 #include "sqlflow/connectors/shopify/shopify_client.h"
 #include "sqlflow/connectors/shopify/shopify_options.h"
+#include "sqlflow/net/source_error.h"
 #include "sqlflow/net/url.h"
 
 namespace sqlflow::connectors::shopify {
@@ -227,9 +229,8 @@ class ShopifyReadStream : public ReadStream {
     try {
       return NextEvent();
     } catch (const Error& error) {
-      std::string message = client_.Scrub(error.what());
-      if (!StartsWith(message, client_.prefix())) message = client_.prefix() + ": " + message;
-      throw Error(error.kind(), message, error.code(), client_.Scrub(error.hint()));
+      throw net::SourceError(error, client_.prefix(),
+                             [this](std::string_view text) { return client_.Scrub(text); });
     }
   }
 
@@ -372,8 +373,7 @@ class ShopifySource : public Source {
   void Configure(const ResolvedParams& params) override {
     std::vector<ParamIssue> issues;
     options_ = ParseShopifyOptions(params.values, issues);
-    for (const auto& issue : issues)
-      if (issue.severity == Severity::kError) throw Error(ErrorKind::kInvalidConfig, issue.message);
+    ThrowFirstError(issues);
     prefix_ = "SHOPIFY source '" + params.name + "'";
   }
 
