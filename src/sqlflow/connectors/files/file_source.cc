@@ -1,4 +1,5 @@
 #include "sqlflow/connectors/files/file_source.h"
+#include "sqlflow/connectors/base/now_ms.h"
 
 #include <sys/stat.h>
 
@@ -12,12 +13,6 @@
 
 namespace sqlflow::connectors {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string LastModified(const std::string& path) {
   struct stat info {};

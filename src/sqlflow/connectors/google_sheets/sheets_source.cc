@@ -4,6 +4,7 @@
 // before a LOAD, no page read twice. The stream is synchronous: Next() fetches the next window; Cancel()
 // (from another thread) aborts the transfer in flight through the client's CancelToken.
 #include "sqlflow/connectors/google_sheets/sheets_source.h"
+#include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/registry/options_util.h"
 #include "sqlflow/net/source_error.h"
 
@@ -23,12 +24,6 @@
 
 namespace sqlflow::connectors::google_sheets {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // The rows and columns one read covers, from the options, the sheet and its grid size.
 struct Plan {

@@ -3,6 +3,7 @@
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/in_memory/in_memory_connector.h"
 #include "sqlflow/connectors/in_memory/in_memory_store.h"
@@ -10,12 +11,6 @@
 
 namespace sqlflow::connectors {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Streams one store query: a Schema event, Batch events of about `batch_size` rows, then End.
 class InMemoryReadStream : public ReadStream {

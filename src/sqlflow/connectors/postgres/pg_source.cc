@@ -16,6 +16,7 @@
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/postgres/pg_catalog.h"
 #include "sqlflow/connectors/postgres/pg_common.h"
@@ -28,12 +29,6 @@
 
 namespace sqlflow::connectors::pg {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // column_types resolved to the binary formats that carry them exactly (column name -> wire type).
 using DeclaredTypes = std::vector<std::pair<std::string, WireType>>;

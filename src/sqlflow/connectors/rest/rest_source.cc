@@ -4,6 +4,7 @@
 // The executor appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory
 // stays bounded whatever the number of pages. A failed page delivers nothing and fails the read.
 #include "sqlflow/connectors/rest/rest_source.h"
+#include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/registry/options_util.h"
 
 #include <algorithm>
@@ -39,12 +40,6 @@ using net::ResolveUrl;
 using net::SameOrigin;
 using net::SplitUrl;
 using net::WithQuery;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // ---- incremental bound ----
 

@@ -14,6 +14,7 @@
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
+#include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/registry/registry.h"
 #include "sqlflow/connectors/registry/validate_util.h"
@@ -29,12 +30,6 @@ using s3::S3ObjectInfo;
 using s3::S3Options;
 
 constexpr const char* kModifiedColumn = "_s3_last_modified";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 uint64_t Fnv1a(const std::string& text) {
   uint64_t hash = 1469598103934665603ull;

@@ -6,6 +6,7 @@
 // with the next request would gain nothing. Derived objects (order_line_items, ...) turn each page into one
 // record per element of the parent's array, with the parent's id and timestamps in front.
 #include "sqlflow/connectors/shopify/shopify_source.h"
+#include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/registry/options_util.h"
 
 #include <chrono>
@@ -30,12 +31,6 @@ namespace sqlflow::connectors::shopify {
 namespace {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // ---- time ----
 
