@@ -339,7 +339,9 @@ constexpr std::array kCatalogue = {
     ErrorCatalogueEntry{"W403", "destination extension '<ext>' does not match TYPE <T>",
                         "TYPE says one format and the file name another; TYPE wins.",
                         "Make the extension match the format written."},
-    ErrorCatalogueEntry{"W404", "no files match '<path>' yet (relative to the project root)",
+    ErrorCatalogueEntry{"W404",
+                        "<the reader's message, e.g. no files match '<path>' (relative to <dir>)>; it may "
+                        "still be created before the run",
                         "A csv, parquet or json SOURCE names local files that do not exist when the pipeline "
                         "is validated. They may be created before the run (by an earlier step or another "
                         "job); if they are still missing then, the LOAD fails with SF610 at this SOURCE.",

@@ -1,7 +1,5 @@
 #include "sqlflow/planner/compiler.h"
 
-#include <glob.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -205,7 +203,7 @@ class Compiler {
   void BuildStep(ActiveStatement& active);
   void BuildSource(ActiveStatement& active, const parser::SourceStmt& source);
   void WarnMissingLocalFiles(const ActiveStatement& active, const parser::SourceStmt& source,
-                             const SourceDetail& detail);
+                             const connectors::ConnectorTypeInfo& info, const SourceDetail& detail);
   void BuildLoad(ActiveStatement& active, const parser::LoadStmt& load);
   void BuildTransform(ActiveStatement& active, const parser::CreateStmt& create);
   void BuildExport(ActiveStatement& active, const parser::ExportStmt& exp);
@@ -493,32 +491,17 @@ void Compiler::ReportParamIssues(const std::vector<connectors::ParamIssue>& issu
   }
 }
 
-// W404: a local file SOURCE whose path matches nothing now. Only a warning at compile time (the files may be
-// written before the run); the LOAD fails with SF610 at this SOURCE if they are still missing then.
+// W404: a local file SOURCE whose path matches nothing now, in the connector's own words (its registry hook
+// resolves the path as the run will). Only a warning at compile time: the files may be written before the
+// run; the LOAD fails with SF610 at this SOURCE if they are still missing then.
 void Compiler::WarnMissingLocalFiles(const ActiveStatement& active, const parser::SourceStmt& source,
-                                     const SourceDetail& detail) {
-  const std::string& type = detail.resolved.type;
-  if (type != "csv" && type != "parquet" && type != "json") return;
-  if (!detail.resolved.Has("path") || detail.resolved.GetBool("allow_no_files", false)) return;
-  const nlohmann::ordered_json& value = detail.resolved.values["path"];
-  if (!value.is_string()) return;
-  const std::string path = value.get<std::string>();
-  if (path.empty() || path.find("://") != std::string::npos) return;
-  const std::filesystem::path full =
-      std::filesystem::path(path).is_absolute() ? std::filesystem::path(path) : request_.project_root / path;
-  bool found = false;
-  if (path.find_first_of("*?[") == std::string::npos) {
-    std::error_code ec;
-    found = std::filesystem::exists(full, ec);
-  } else {
-    glob_t matches{};
-    found = ::glob(full.c_str(), 0, nullptr, &matches) == 0 && matches.gl_pathc > 0;
-    ::globfree(&matches);
-  }
-  if (found) return;
+                                     const connectors::ConnectorTypeInfo& info, const SourceDetail& detail) {
+  if (!info.missing_files) return;
+  const std::optional<std::string> missing = info.missing_files(detail.resolved);
+  if (!missing) return;
   const bool written = source.params && source.params->value.contains("path");
   const SourcePos pos = written ? active.text.Pos(source.params->KeyOffset("path"), 6) : active.pos;
-  diagnostics_.Warning("W404", "no files match '" + path + "' yet (relative to the project root)", pos)
+  diagnostics_.Warning("W404", *missing + "; it may still be created before the run", pos)
       .hints.push_back(
           "check the path; the LOAD fails unless the files exist by then or \"allow_no_files\" is true");
 }
@@ -580,7 +563,7 @@ void Compiler::BuildSource(ActiveStatement& active, const parser::SourceStmt& so
     detail.sync_mode = detail.resolved.GetString("sync_mode", "full_refresh");
     if (detail.resolved.Has("cursor_field")) detail.cursor_field = detail.resolved.GetString("cursor_field");
     detail.primary_key = detail.resolved.GetStringList("primary_key");
-    WarnMissingLocalFiles(active, source, detail);
+    WarnMissingLocalFiles(active, source, *info, detail);
     // The plan shows parameters as given, with secrets masked.
     for (const auto& [key, value] : merged.items()) {
       if (connectors::IsSecretParam(*info, key)) {

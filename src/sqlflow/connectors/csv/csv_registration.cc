@@ -119,6 +119,7 @@ ConnectorTypeInfo CsvSourceInfo() {
   info.validate = ValidateCsvReader;
   info.capabilities = {"single", "engine_filter", true, {}, false, "none"};
   info.make_source = [] { return std::make_unique<CsvSource>(); };
+  info.missing_files = MissingFilesHook<CsvSource>();
   return info;
 }
 

@@ -158,6 +158,16 @@ std::vector<std::string> FileSource::MatchedFiles() const {
   return ResolveFiles(file_options_.paths, rules);
 }
 
+std::optional<std::string> FileSource::MissingFiles() const {
+  try {
+    MatchedFiles();
+    return std::nullopt;
+  } catch (const Error& error) {
+    if (error.kind() != ErrorKind::kNotFound) return std::nullopt;  // other problems surface at run time
+    return std::string(error.what());
+  }
+}
+
 std::string FileSource::ObjectLabel() const {
   const std::vector<std::string>& paths = file_options_.paths;
   if (paths.size() == 1) return "'" + paths.front() + "'";

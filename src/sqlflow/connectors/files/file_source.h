@@ -6,9 +6,11 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sqlflow/common/error.h"
 #include "sqlflow/connectors/base/source.h"
 #include "sqlflow/connectors/files/file_paths.h"
 
@@ -98,6 +100,8 @@ class FileSource : public Source {
   std::unique_ptr<ReadStream> Read(const ReadRequest& request, ReadContext& context) override;
   IncrementalSupport SupportsIncremental() const override { return IncrementalSupport::kEngineFilter; }
   ObjectMode Objects() const override { return ObjectMode::kSingle; }
+  // The message MatchedFiles() would throw (NotFound) now, or nullopt when the path matches files.
+  std::optional<std::string> MissingFiles() const;
 
  protected:
   virtual PathRules Rules() const = 0;
@@ -123,5 +127,19 @@ class FileSource : public Source {
 
   FileSourceOptions file_options_;
 };
+
+// The registry's missing_files hook of a file source type T: configures a T and asks it.
+template <typename T>
+std::function<std::optional<std::string>(const ResolvedParams&)> MissingFilesHook() {
+  return [](const ResolvedParams& params) -> std::optional<std::string> {
+    T source;
+    try {
+      source.Configure(params);
+    } catch (const Error&) {
+      return std::nullopt;  // invalid parameters are validation's business
+    }
+    return source.MissingFiles();
+  };
+}
 
 }  // namespace sqlflow::connectors

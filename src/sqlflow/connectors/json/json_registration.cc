@@ -68,6 +68,7 @@ ConnectorTypeInfo JsonSourceInfo() {
   info.validate = ValidateJsonReader;
   info.capabilities = {"single", "engine_filter", true, {}, false, "none"};
   info.make_source = [] { return std::make_unique<JsonSource>(); };
+  info.missing_files = MissingFilesHook<JsonSource>();
   return info;
 }
 

@@ -36,6 +36,7 @@ ConnectorTypeInfo ParquetSourceInfo() {
   };
   info.capabilities = {"single", "engine_filter", true, {}, false, "none"};
   info.make_source = [] { return std::make_unique<ParquetSource>(); };
+  info.missing_files = MissingFilesHook<ParquetSource>();
   return info;
 }
 

@@ -100,6 +100,9 @@ struct ConnectorTypeInfo {
   Capabilities capabilities;
   std::function<std::unique_ptr<Source>()> make_source;            // source registry entries
   std::function<std::unique_ptr<Destination>()> make_destination;  // destination registry entries
+  // Local file sources: the runtime's own "no files match ..." message when the configured path matches
+  // nothing now, else nullopt. `pipeline validate` shows it as W404 (the files may appear before the run).
+  std::function<std::optional<std::string>(const ResolvedParams&)> missing_files;
   // Parameters of the other side that get a specific SF406 message instead of SF402 on this side,
   // e.g. postgres source: replace_strategy -> "'replace_strategy' is only valid on a destination".
   std::vector<std::pair<std::string, std::string>> other_side_params;
