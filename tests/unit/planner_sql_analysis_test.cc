@@ -20,6 +20,64 @@ TEST(SqlAnalysisTest, QueryReadsBaseTablesButNotCtesOrTableFunctions) {
   EXPECT_EQ(Sorted(use.reads), (std::vector<std::string>{"a", "d", "sales.b"}));
 }
 
+// Prefetch serializes all queries in one engine call; its analyses must be exactly those of one call each,
+// for valid queries, parse errors (with their positions), non-queries, several statements and deep nesting.
+TEST(SqlAnalysisTest, PrefetchGivesTheSameAnalysesAsOneCallEach) {
+  std::string deep = "SELECT * FROM deep_base WHERE x = ";
+  for (int i = 0; i < 200; ++i) deep += "(";
+  deep += "1";
+  for (int i = 0; i < 200; ++i) deep += ")";
+  const std::vector<std::string> queries = {
+      "WITH c AS (SELECT * FROM a) SELECT * FROM c JOIN Sales.B ON true WHERE x IN (SELECT y FROM d)",
+      "SELECT * FROM db.s.t, information_schema.tables, main.plain",
+      "SELECT id, FROM WHERE",
+      "SELECT * FROM t WHERE a = 'unterminated",
+      "INSERT INTO t VALUES (1)",
+      "SELECT 1; SELECT * FROM second_statement",
+      "",
+      "FROM \"Quoted Name\" SELECT *",
+      "SELECT * FROM t1 UNION ALL SELECT * FROM t2 ORDER BY 1",
+      "SELECT 'caf\xc3\xa9' AS s FROM unicode_table",
+      deep,
+      "SELECT * FROM t1 UNION ALL SELECT * FROM t2 ORDER BY 1",  // again: duplicates are analysed once
+  };
+  SqlAnalyzer batched;
+  EXPECT_EQ(batched.Prefetch(queries), queries.size() - 1);
+  for (const auto& query : queries) {
+    SqlAnalyzer single;
+    TableUse expected = single.AnalyzeQuery(query);
+    TableUse got = batched.AnalyzeQuery(query);
+    SCOPED_TRACE(query.substr(0, 80));
+    EXPECT_EQ(got.analyzed, expected.analyzed);
+    EXPECT_EQ(got.reads, expected.reads);
+    EXPECT_EQ(got.parse_error, expected.parse_error);
+    EXPECT_EQ(got.error_position, expected.error_position);
+  }
+  SqlAnalyzer single;
+  EXPECT_EQ(single.AnalyzeQuery(deep).reads, std::vector<std::string>{"deep_base"});
+  EXPECT_TRUE(single.AnalyzeQuery("SELECT id, FROM WHERE").parse_error.has_value());
+}
+
+TEST(SqlAnalysisTest, PrefetchOfManyQueriesKeepsEachResultWithItsQuery) {
+  std::vector<std::string> queries;
+  for (int i = 0; i < 700; ++i)  // several batches
+    queries.push_back(i % 7 == 3 ? "SELECT FROM broken_" + std::to_string(i) + " WHERE"
+                                 : "SELECT * FROM t" + std::to_string(i) + " JOIN u" + std::to_string(i) +
+                                       " USING (id)");
+  SqlAnalyzer analyzer;
+  EXPECT_EQ(analyzer.Prefetch(queries), queries.size());
+  for (int i = 0; i < 700; ++i) {
+    TableUse use = analyzer.AnalyzeQuery(queries[i]);
+    if (i % 7 == 3) {
+      EXPECT_TRUE(use.parse_error.has_value()) << i;
+    } else {
+      EXPECT_EQ(Sorted(use.reads),
+                (std::vector<std::string>{"t" + std::to_string(i), "u" + std::to_string(i)}))
+          << i;
+    }
+  }
+}
+
 TEST(SqlAnalysisTest, CatalogQualifiedAndSystemSchemasAreNeverChecked) {
   SqlAnalyzer analyzer;
   auto use = analyzer.AnalyzeQuery(

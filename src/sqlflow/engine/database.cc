@@ -345,6 +345,19 @@ void PreparedStatement::BindInt64(uint64_t index, int64_t value) {
   if (duckdb_bind_int64(stmt_, index, value) == DuckDBError)
     ThrowEngine("cannot bind parameter " + std::to_string(index));
 }
+void PreparedStatement::BindStringList(uint64_t index, const std::vector<std::string>& values) {
+  std::vector<duckdb_value> items;
+  items.reserve(values.size());
+  for (const auto& value : values) items.push_back(duckdb_create_varchar_length(value.data(), value.size()));
+  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_value list = duckdb_create_list_value(varchar, items.data(), items.size());
+  duckdb_destroy_logical_type(&varchar);
+  for (auto& item : items) duckdb_destroy_value(&item);
+  if (!list) ThrowEngine("cannot build the list for parameter " + std::to_string(index));
+  duckdb_state state = duckdb_bind_value(stmt_, index, list);
+  duckdb_destroy_value(&list);
+  if (state == DuckDBError) ThrowEngine("cannot bind parameter " + std::to_string(index));
+}
 void PreparedStatement::BindNull(uint64_t index) {
   if (duckdb_bind_null(stmt_, index) == DuckDBError)
     ThrowEngine("cannot bind parameter " + std::to_string(index));

@@ -130,6 +130,7 @@ class PreparedStatement {
   void BindString(uint64_t index, const std::string& value);  // 1-based
   void BindInt64(uint64_t index, int64_t value);
   void BindNull(uint64_t index);
+  void BindStringList(uint64_t index, const std::vector<std::string>& values);  // a VARCHAR[] parameter
   QueryResult Execute();
   QueryResult ExecuteStreaming();
   // Result schema without executing.

@@ -175,6 +175,22 @@ bool IsTsvPath(const std::string& path) {
   return EndsWith(lower, ".tsv") || EndsWith(lower, ".tsv.gz") || EndsWith(lower, ".tsv.zst");
 }
 
+// A query with its time macros replaced by literals of the right type, so that it parses; the text length
+// changes, so a parse error position is only used when there were no macros.
+std::string WithMacroLiterals(const std::string& query) {
+  return ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'", "TIMESTAMP '2000-01-01'",
+                           "TIMESTAMP '2000-01-01'");
+}
+
+// The text CheckQuery analyses for a CREATE or EXPORT query, or nullopt for other statements.
+std::optional<std::string> CheckedQueryText(const parser::Statement& statement) {
+  const std::string* query = nullptr;
+  if (const auto* c = std::get_if<parser::CreateStmt>(&statement)) query = &c->query;
+  if (const auto* e = std::get_if<parser::ExportStmt>(&statement)) query = &e->query;
+  if (!query) return std::nullopt;
+  return FindTimeMacros(*query).empty() ? *query : WithMacroLiterals(*query);
+}
+
 // Offset of a statement's query in its substituted text (the positions UDF diagnostics point at).
 size_t QueryOffset(const parser::Statement& statement) {
   if (const auto* c = std::get_if<parser::CreateStmt>(&statement)) return c->query_offset;
@@ -284,6 +300,10 @@ std::optional<Plan> Compiler::Run() {
   // Structural errors in the file (regions, blocks) make the statement walk unreliable, but every
   // statement that was delimited is still checked so that all errors are reported in one run.
   Walk(tree->items);
+  std::vector<std::string> queries;
+  for (const auto& active : active_)
+    if (auto query = CheckedQueryText(active.statement)) queries.push_back(std::move(*query));
+  analyzer_.Prefetch(queries);
   for (auto& active : active_) {
     size_t first_new = diagnostics_.All().size();
     BuildStep(active);
@@ -608,13 +628,7 @@ TableUse Compiler::CheckQuery(const ActiveStatement& active, const std::string& 
                          active.text.Pos(offset + (at == std::string::npos ? 0 : at), macro.size()));
     }
   }
-  // Macros become literals of the right type so that the query parses; the text length changes, so a
-  // parse error position is only used when there were no macros.
-  std::string checked = macros.empty()
-                            ? query
-                            : ReplaceTimeMacros(query, "DATE '2000-01-01'", "DATE '2000-01-01'",
-                                                "TIMESTAMP '2000-01-01'", "TIMESTAMP '2000-01-01'");
-  TableUse use = analyzer_.AnalyzeQuery(checked);
+  TableUse use = analyzer_.AnalyzeQuery(macros.empty() ? query : WithMacroLiterals(query));
   if (use.parse_error) {
     size_t at =
         macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
