@@ -52,7 +52,7 @@ EXPORT SELECT * FROM read_csv('data/events.csv') TO "output/events.parquet";
 SF
 # The baseline runs exactly the scan sqlflow generates for this SOURCE (see `sqlflow -v pipeline run`).
 cat > baseline_csv_agg.sql <<'SQL'
-CREATE TABLE events AS SELECT * FROM read_csv(['data/events.csv'], header = true, delim = ',', quote = '"', escape = '"', encoding = 'utf-8', nullstr = [''], skip = 0, all_varchar = false, null_padding = true, ignore_errors = false, sample_size = 20480, compression = 'auto', union_by_name = true, filename = false, allow_quoted_nulls = false, auto_detect = true);
+CREATE TABLE events AS SELECT * FROM read_csv(['data/events.csv'], header = true, delim = ',', quote = '"', escape = '"', encoding = 'utf-8', nullstr = [''], skip = 0, null_padding = true, ignore_errors = false, strict_mode = true, compression = 'auto', allow_quoted_nulls = false, union_by_name = false, filename = false, all_varchar = false, sample_size = 20480, auto_detect = true);
 ;
 CREATE TABLE by_region AS SELECT region, action, COUNT(*) AS n, SUM(amount) AS total, MAX(event_ts) AS last_ts FROM events GROUP BY region, action;
 ;

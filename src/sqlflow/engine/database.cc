@@ -337,6 +337,15 @@ PreparedStatement::~PreparedStatement() {
   if (stmt_) duckdb_destroy_prepare(&stmt_);
 }
 
+bool Connection::TableExists(const std::string& catalog, const std::string& schema,
+                             const std::string& table) {
+  duckdb_table_description description = nullptr;
+  duckdb_state state = duckdb_table_description_create_ext(conn_, catalog.empty() ? nullptr : catalog.c_str(),
+                                                           schema.c_str(), table.c_str(), &description);
+  duckdb_table_description_destroy(&description);
+  return state == DuckDBSuccess;
+}
+
 void PreparedStatement::BindString(uint64_t index, const std::string& value) {
   if (duckdb_bind_varchar_length(stmt_, index, value.data(), value.size()) == DuckDBError)
     ThrowEngine("cannot bind parameter " + std::to_string(index));

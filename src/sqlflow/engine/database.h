@@ -188,6 +188,9 @@ class Connection {
   std::optional<std::string> ParseError(const std::string& sql);
   // Single-value helper: first column of first row, nullopt for NULL or no rows.
   std::optional<std::string> QueryValue(const std::string& sql);
+  // True when the table exists (a catalog lookup, case-insensitive; views are not tables). An empty catalog
+  // is the current database.
+  bool TableExists(const std::string& catalog, const std::string& schema, const std::string& table);
 
   // Cancels the running query from another thread.
   void Interrupt();

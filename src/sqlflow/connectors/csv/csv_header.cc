@@ -12,6 +12,14 @@ bool At(const std::string& text, size_t pos, const std::string& token) {
   return !token.empty() && text.compare(pos, token.size(), token) == 0;
 }
 
+// The next '\n' or '\r' at or after `pos`, or npos (a plain loop: find_first_of tests each byte against
+// the set with a call).
+size_t FindLineBreak(const std::string& text, size_t pos) {
+  for (const size_t n = text.size(); pos < n; ++pos)
+    if (text[pos] == '\n' || text[pos] == '\r') return pos;
+  return std::string::npos;
+}
+
 // Parses one record starting at `pos`. Returns the position after its line break, or npos when the text
 // ends inside a quoted field (the record is cut off). `complete_at_end`: text ending without a line break
 // ends the record (end of file).
@@ -23,8 +31,20 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
   bool field_start = true;
   const std::string& quote = dialect.quote;
   const std::string& escape = dialect.escape;
-  while (pos < text.size()) {
+  // Runs of plain bytes are copied whole (4 MiB of a file are inspected before each read).
+  const char quote0 = quote.empty() ? '\0' : quote[0];
+  const char escape0 = escape.empty() ? quote0 : escape[0];
+  const char delimiter0 = dialect.delimiter.empty() ? '\n' : dialect.delimiter[0];
+  const size_t n = text.size();
+  while (pos < n) {
     if (in_quotes) {
+      size_t run = pos;
+      while (run < n && text[run] != quote0 && text[run] != escape0) ++run;
+      if (run > pos) {
+        current.append(text, pos, run - pos);
+        pos = run;
+        continue;
+      }
       if (escape != quote && At(text, pos, escape) && At(text, pos + escape.size(), quote)) {
         current += quote;
         pos += escape.size() + quote.size();
@@ -42,7 +62,18 @@ size_t ParseRecord(const std::string& text, size_t pos, const CsvDialect& dialec
       continue;
     }
     // A quote opens a quoted value only at the start of a field; elsewhere it is data (as DuckDB reads it).
-    if (field_start && At(text, pos, quote)) {
+    const bool opens_quote = field_start && At(text, pos, quote);
+    if (!opens_quote) {
+      size_t run = pos;
+      while (run < n && text[run] != delimiter0 && text[run] != '\n' && text[run] != '\r') ++run;
+      if (run > pos) {
+        current.append(text, pos, run - pos);
+        pos = run;
+        field_start = false;
+        continue;
+      }
+    }
+    if (opens_quote) {
       in_quotes = true;
       field_start = false;
       pos += quote.size();
@@ -129,7 +160,7 @@ CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset
     size_t body_end = next;  // the record without its line break
     if (body_end > pos && text[body_end - 1] == '\n') --body_end;
     if (body_end > pos && text[body_end - 1] == '\r') --body_end;
-    const size_t inner_break = text.find_first_of("\r\n", pos);
+    const size_t inner_break = FindLineBreak(text, pos);
     if (inner_break != std::string::npos && inner_break < body_end) ++shape.multiline_records;
     pos = next;
     const bool blank = fields.size() == 1 && fields.front().empty();
@@ -144,7 +175,7 @@ CsvShape InspectCsvText(const std::string& text, bool whole, int64_t line_offset
   // Raw lines, whatever the quotes say: a broken quote must not hide them.
   size_t start = 0;
   while (start < text.size()) {
-    size_t end = text.find_first_of("\r\n", start);
+    size_t end = FindLineBreak(text, start);
     if (end == std::string::npos) end = text.size();
     if (end > start) ++shape.nonblank_lines;
     start = end + 1;

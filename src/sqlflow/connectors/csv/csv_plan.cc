@@ -36,10 +36,26 @@ engine::Database& ProbeDatabase() {
   return *database;
 }
 
+// A probe connection opened on first use: a clean file needs no probe, and opening a database costs more than
+// planning its read.
+class Probe {
+ public:
+  explicit Probe(bool allowed) : allowed_(allowed) {}
+  explicit operator bool() const { return allowed_; }
+  engine::Connection& operator*() {
+    if (!connection_) connection_.emplace(ProbeDatabase());
+    return *connection_;
+  }
+  engine::Connection* operator->() { return &**this; }
+
+ private:
+  bool allowed_;
+  std::optional<engine::Connection> connection_;
+};
+
 // The first part of a file, parsed with the dialect: read directly (uncompressed UTF-8) or through DuckDB,
 // which decompresses and transcodes (one VARCHAR per line).
-std::optional<CsvShape> Inspect(const CsvReadOptions& o, const std::string& file,
-                                engine::Connection* connection) {
+std::optional<CsvShape> Inspect(const CsvReadOptions& o, const std::string& file, Probe& connection) {
   if (o.encoding == "utf-8" && o.compression != "gzip" && o.compression != "zstd") {
     if (auto shape = InspectCsv(file, o.skip_rows, o.dialect)) return shape;
   }
@@ -111,7 +127,7 @@ std::optional<Sniffed> Sniff(const CsvReadOptions& o, const std::string& file,
 // The pinned columns of a file: `names` (or the sniffer's, or generated ones) with the declared or sniffed
 // types; VARCHAR where neither says.
 CsvPin MakePin(const CsvReadOptions& o, const std::string& file, const std::vector<std::string>& names,
-               size_t width, engine::Connection* connection) {
+               size_t width, Probe& connection) {
   std::optional<Sniffed> sniffed;
   if (o.auto_detect && !o.all_varchar && connection) sniffed = Sniff(o, file, *connection);
   CsvPin pin;
@@ -265,12 +281,11 @@ std::string UnionOf(const std::vector<std::string>& calls, bool by_name) {
 }  // namespace
 
 CsvReadPlan PlanCsvRead(const CsvReadOptions& o, const std::vector<std::string>& files,
-                        const std::string& source_name, engine::Connection* connection,
+                        const std::string& source_name, engine::Connection* step_connection,
                         const std::string& rejects_suffix) {
   CsvReadPlan plan;
-  // `connection` only says whether metadata queries are allowed; they run on a probe connection.
-  std::optional<engine::Connection> probe;
-  if (connection) connection = &probe.emplace(ProbeDatabase());
+  // `step_connection` only says whether metadata queries are allowed; they run on a probe connection.
+  Probe connection(step_connection != nullptr);
   std::vector<FileDecision> decisions;
   std::vector<std::optional<CsvShape>> shapes;
   bool any_pin = false;
