@@ -1,8 +1,9 @@
-// The rest source (CONNECTORS.md §3.7). A read runs on a producer thread: fetch a page through the shared
-// HTTP client inside the retry policy (the unit of retry is the whole request with its parsed body), stage
-// its records, hand the page's Schema/Batch events to a small queue, work out the next page's URL, repeat.
-// The executor appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory
-// stays bounded whatever the number of pages. A failed page delivers nothing and fails the read.
+// The rest source (CONNECTORS.md §3.7). A read runs on the producer thread of a ProducerStream
+// (connectors/base/producer_stream.h): fetch a page through the shared HTTP client inside the retry policy
+// (the unit of retry is the whole request with its parsed body), stage its records, hand the page's
+// Schema/Batch events to the stream's small queue, work out the next page's URL, repeat. The executor
+// appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory stays bounded
+// whatever the number of pages. A failed page delivers nothing and fails the read.
 #include "sqlflow/connectors/rest/rest_source.h"
 #include "sqlflow/connectors/base/now_ms.h"
 #include "sqlflow/connectors/base/producer_stream.h"
