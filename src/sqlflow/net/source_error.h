@@ -15,4 +15,8 @@ using Scrubber = std::function<std::string(std::string_view)>;
 
 Error SourceError(const Error& error, const std::string& prefix, const Scrubber& scrub);
 
+// Runs `read` (a source's whole read, e.g. a Producer's Produce): an Error leaving it leaves as SourceError;
+// any other exception as Error(kInternal) with the prefix and its text scrubbed.
+void RunAsSource(const std::string& prefix, const Scrubber& scrub, const std::function<void()>& read);
+
 }  // namespace sqlflow::net

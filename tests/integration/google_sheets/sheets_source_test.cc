@@ -1,11 +1,12 @@
 // The google_sheets source against the in-process Sheets mock (CONNECTORS.md §3.8, §4.3, §4.4, §6.1, §6.8):
 // every credential type, A1 ranges, ragged rows, windows, the fault cases F1 F3 F6 F8 F11 F12, request-log
-// assertions, and secrets kept out of messages.
+// assertions, cancellation, and secrets kept out of messages.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "rest_test_util.h"
 #include "sheets_test_util.h"
@@ -389,6 +390,59 @@ TEST_F(SheetsTest, F8_SlowHeadersTimeOutAndAreRetried) {
   EXPECT_EQ(Q("SELECT count(*) FROM t"), "5");
   EXPECT_EQ(Count(mock.Requests(), "/values/'people'!2:1000"), 2);
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 2.4);
+}
+
+// Cancellation: a window stalled on the producer thread stops within a second of the run's token being
+// cancelled.
+TEST_F(SheetsTest, CancelStopsAStalledWindowPromptly) {
+  SheetsMock mock(FixtureBook(SaAuth()));
+  mock.Fault({{"path", "/v4/spreadsheets/book1/values/'people'!2:1000"},
+              {"times", -1},
+              {"kind", "delay"},
+              {"delay_ms", 20000}});
+  CancelToken cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel.Cancel();
+  });
+  const auto start = Clock::now();
+  try {
+    connectors::ReadRequest request;
+    request.object = "people";
+    harness.Read(SaParams(mock, {{"timeout_seconds", 60}}), "t", request, &cancel);
+    ADD_FAILURE() << "not cancelled";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kCancelled) << error.what();
+  }
+  canceller.join();
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.5);
+}
+
+// The executor drops a stream early (an append failed) while the producer waits for the next window: the
+// request in flight is aborted and the stream goes away at once.
+TEST_F(SheetsTest, DroppingTheStreamAbortsTheWindowInFlight) {
+  SheetsMock mock(FixtureBook(SaAuth()));
+  mock.Fault({{"path", "/v4/spreadsheets/book1/values/'people'!4:5"},
+              {"times", -1},
+              {"kind", "delay"},
+              {"delay_ms", 20000}});
+  auto source = harness.Configured(SaParams(mock, {{"timeout_seconds", 60}}));
+  connectors::ReadRequest request;
+  request.object = "people";
+  request.batch_size = 2;
+  connectors::ReadContext context;
+  context.source_name = "api";
+  context.connection = &harness.conn();
+  auto stream = source->Read(request, context);
+  while (stream->Next().kind != connectors::ReadEvent::Kind::kBatch) {
+  }
+  // The producer is already waiting for the next window (the mock logs a request when it arrives).
+  for (int i = 0; i < 500 && Count(mock.Requests(), "/values/'people'!4:5") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(Count(mock.Requests(), "/values/'people'!4:5"), 1);
+  const auto start = Clock::now();
+  stream.reset();
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.5);
 }
 
 TEST_F(SheetsTest, F11_OneRefreshAfterA401ThenAuthFailed) {

@@ -1,18 +1,17 @@
 // The google_sheets read (CONNECTORS.md §3.8 "Protocol"): metadata (the sheet and its grid row count), the
 // header row once, then consecutive windows of batch_size rows, each one `values.get` retried whole and
 // delivered as one Batch. Only these requests are made (§6.1): no TestConnection, Discover or GetSchema
-// before a LOAD, no page read twice. The stream is synchronous: Next() fetches the next window; Cancel()
-// (from another thread) aborts the transfer in flight through the client's CancelToken.
+// before a LOAD, no page read twice. The windows are fetched on the producer thread of a ProducerStream
+// (connectors/base/producer_stream.h), a window or two ahead of the executor; Cancel() (from any thread)
+// aborts the transfer in flight through the client's CancelToken (the producer's stop token).
 #include "sqlflow/connectors/google_sheets/sheets_source.h"
 #include "sqlflow/connectors/base/now_ms.h"
+#include "sqlflow/connectors/base/producer_stream.h"
 #include "sqlflow/connectors/registry/options_util.h"
 #include "sqlflow/net/source_error.h"
 
 #include <algorithm>
-#include <chrono>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <set>
 
 #include "sqlflow/common/cancel.h"
@@ -116,48 +115,33 @@ std::vector<std::string> ReadHeader(SheetsClient& client, const SheetsOptions& o
   return names;
 }
 
-class SheetsReadStream : public ReadStream {
+// The producer of a google_sheets read (ProducerStream runs it on its thread): while the executor appends
+// one window, the next one is already requested.
+class SheetsProducer : public Producer {
  public:
-  SheetsReadStream(const SheetsOptions& options, std::string prefix, SheetsRuntime runtime,
-                   ReadRequest request, CancelToken* run_cancel)
+  SheetsProducer(const SheetsOptions& options, std::string prefix, SheetsRuntime runtime, ReadRequest request)
       : options_(options),
         request_(std::move(request)),
-        client_(options_, std::move(prefix), runtime.clock, runtime.sleeper, &cancel_),
-        builder_(RecordsOptionsFor(options_, request_)),
-        started_ms_(NowMs()),
-        run_cancel_(run_cancel, [this] { Cancel(); }) {}
+        client_(options_, std::move(prefix), runtime.clock, runtime.sleeper, &stop_token()),
+        builder_(RecordsOptionsFor(options_, request_)) {}
 
-  ReadEvent Next() override {
-    try {
-      return NextEvent();
-    } catch (const Error& error) {
-      if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, client_.prefix() + ": read cancelled");
-      throw net::SourceError(error, client_.prefix(),
-                             [this](std::string_view text) { return client_.Scrub(text); });
-    }
-  }
-
-  void Cancel() override { cancel_.Cancel(); }
-
-  ReadStats Stats() const override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ReadStats stats = stats_;
-    stats.elapsed_ms = NowMs() - started_ms_;
-    return stats;
+  // Every message leaves the stream prefixed and with secrets masked.
+  void Produce(ProducerSink& sink) override {
+    net::RunAsSource(
+        client_.prefix(), [this](std::string_view text) { return client_.Scrub(text); }, [&] { Read(sink); });
   }
 
  private:
-  ReadEvent NextEvent() {
-    if (!started_) Start();
-    while (pending_.empty() && !finished_) FetchWindow();
-    if (pending_.empty()) return ReadEvent{};
-    ReadEvent event = std::move(pending_.front());
-    pending_.pop_front();
-    return event;
+  void Read(ProducerSink& sink) {
+    Start(sink);
+    while (!sink.Stopping()) {
+      const bool limited = request_.limit && builder_.rows() >= *request_.limit;
+      if (next_row_ > plan_.last_row || limited) return Finish(sink);
+      if (!FetchWindow(sink)) return;
+    }
   }
 
-  void Start() {
-    started_ = true;
+  void Start(ProducerSink& sink) {
     client_.Start();
     const SpreadsheetInfo info = client_.Metadata();
     const SheetInfo& sheet = FindSheet(info, SheetFor(options_, request_.object, client_.prefix()));
@@ -172,13 +156,11 @@ class SheetsReadStream : public ReadStream {
       return;
     }
     names_ = ReadHeader(client_, options_, plan_, &next_row_);
-    UpdateStats();
+    UpdateStats(sink);
   }
 
-  void FetchWindow() {
-    if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, client_.prefix() + ": read cancelled");
-    const bool limited = request_.limit && builder_.rows() >= *request_.limit;
-    if (next_row_ > plan_.last_row || limited) return Finish();
+  // One window of batch_size rows, one request; false when the stream is going away.
+  bool FetchWindow(ProducerSink& sink) {
     const int64_t window =
         std::max<int64_t>(1, request_.batch_size > 0 ? request_.batch_size : options_.batch_size);
     const int64_t end_row = std::min(plan_.last_row, next_row_ + window - 1);
@@ -196,11 +178,11 @@ class SheetsReadStream : public ReadStream {
           return name;
         },
         options_.skip_empty_rows);
-    for (auto& event : builder_.Take()) pending_.push_back(std::move(event));
-    UpdateStats();
+    UpdateStats(sink);
+    return sink.PushAll(builder_.Take());
   }
 
-  void Finish() {
+  void Finish(ProducerSink& sink) {
     std::optional<ReadEvent> schema;
     ReadEvent end;
     end.kind = ReadEvent::Kind::kEnd;
@@ -216,37 +198,36 @@ class SheetsReadStream : public ReadStream {
       schema = std::move(header);
     }
     for (const auto& w : warnings_) end.end.warnings.push_back(client_.Scrub(w));
-    if (schema) pending_.push_back(std::move(*schema));
-    pending_.push_back(std::move(end));
-    finished_ = true;
+    if (schema) sink.Push(std::move(*schema));
+    sink.Push(std::move(end));
   }
 
-  void UpdateStats() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stats_.rows = builder_.rows();
-    stats_.requests = client_.requests();
-    stats_.retries = client_.retries();
-    stats_.bytes = client_.bytes();
+  // Rows are counted by the sink as batches are queued.
+  void UpdateStats(ProducerSink& sink) {
+    sink.UpdateStats([this](ReadStats& stats) {
+      stats.requests = client_.requests();
+      stats.retries = client_.retries();
+      stats.bytes = client_.bytes();
+    });
   }
 
   SheetsOptions options_;
   ReadRequest request_;
-  CancelToken cancel_;
-  SheetsClient client_;
+  SheetsClient client_;  // its requests and backoff sleeps observe stop_token()
   json::RecordsBuilder builder_;
-  int64_t started_ms_;
   Plan plan_;
   std::vector<std::string> names_;
   int64_t next_row_ = 1;
-  bool started_ = false;
-  bool finished_ = false;
-  std::deque<ReadEvent> pending_;
   std::vector<std::string> warnings_;
   std::set<std::string> extra_warned_;
-  mutable std::mutex mutex_;
-  ReadStats stats_;
-  CancelRegistration run_cancel_;
 };
+
+std::unique_ptr<ReadStream> MakeStream(const SheetsOptions& options, const std::string& prefix,
+                                       const SheetsRuntime& runtime, const ReadRequest& request,
+                                       CancelToken* run_cancel) {
+  return std::make_unique<ProducerStream>(std::make_unique<SheetsProducer>(options, prefix, runtime, request),
+                                          prefix, run_cancel);
+}
 
 ConnectionCheck Check(const std::string& name, const std::function<std::string()>& body, ErrorKind* kind) {
   ConnectionCheck check{name, false, "", 0};
@@ -341,10 +322,10 @@ class SheetsSource : public Source {
     request.object = std::string(object);
     request.batch_size = 100;
     request.limit = 100;
-    SheetsReadStream stream(options_, prefix_, runtime_, request, nullptr);
+    auto stream = MakeStream(options_, prefix_, runtime_, request, nullptr);
     Schema schema;
     for (;;) {
-      ReadEvent event = stream.Next();
+      ReadEvent event = stream->Next();
       if (event.kind == ReadEvent::Kind::kSchema) schema = event.schema;
       if (event.kind == ReadEvent::Kind::kEnd) {
         for (auto& field : schema) {
@@ -358,7 +339,7 @@ class SheetsSource : public Source {
   }
 
   std::unique_ptr<ReadStream> Read(const ReadRequest& request, ReadContext& context) override {
-    return std::make_unique<SheetsReadStream>(options_, prefix_, runtime_, request, context.cancel);
+    return MakeStream(options_, prefix_, runtime_, request, context.cancel);
   }
 
   IncrementalSupport SupportsIncremental() const override { return IncrementalSupport::kEngineFilter; }

@@ -3,20 +3,14 @@
 // mid-stream restarts the read from the beginning after a Reset event (§2.8 rule 4).
 #include <libpq-fe.h>
 
-#include <atomic>
 #include <cctype>
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <mutex>
-#include <thread>
 
 #include "sqlflow/common/cancel.h"
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/json_dump.h"
 #include "sqlflow/common/text.h"
-#include "sqlflow/connectors/base/now_ms.h"
+#include "sqlflow/connectors/base/producer_stream.h"
 #include "sqlflow/connectors/files/file_source.h"
 #include "sqlflow/connectors/postgres/pg_catalog.h"
 #include "sqlflow/connectors/postgres/pg_common.h"
@@ -183,136 +177,67 @@ bool SameSchema(const Schema& a, const Schema& b) {
   return true;
 }
 
-// Reads on a producer thread: connect, snapshot, COPY OUT, decode; finished batches wait in a small queue
-// (at most kQueuedBatches) so that PostgreSQL, the decoder and the executor's appender work in parallel while
-// memory stays bounded by a few batches. Next() hands the queued events out in order. Errors travel through
-// the queue and are rethrown by Next().
-class PgReadStream : public ReadStream {
+// The producer of a postgres read (ProducerStream runs it on its thread): connect, snapshot, COPY OUT,
+// decode; finished batches wait in the stream's small queue so that PostgreSQL, the decoder and the
+// executor's appender work in parallel while memory stays bounded by a few batches.
+class PgProducer : public Producer {
  public:
-  PgReadStream(OpContext context, ReadRequest request, DeclaredTypes declared, const PgSourceOptions& options)
+  PgProducer(OpContext context, ReadRequest request, DeclaredTypes declared, const PgSourceOptions& options)
       : ctx_(std::move(context)),
         request_(std::move(request)),
         declared_(std::move(declared)),
-        options_(options),
-        started_ms_(NowMs()) {
+        options_(options) {
     object_label_ = options_.query.empty()
                         ? ParseQualifiedName(request_.object, options_.connection.schema).Display()
                         : "query";
   }
 
-  ~PgReadStream() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    stop_token_.Cancel();  // wakes a producer sleeping before a retry
-    queue_changed_.notify_all();
-    {
-      // Unblocks a producer waiting for COPY data.
-      std::lock_guard<std::mutex> lock(connection_mutex_);
-      if (connection_) connection_->Shutdown();
-    }
-    if (producer_.joinable()) producer_.join();
-  }
-
-  ReadEvent Next() override {
-    if (!producer_.joinable() && !finished_) producer_ = std::thread([this] { Produce(); });
-    std::unique_lock<std::mutex> lock(mutex_);
-    queue_changed_.wait(lock, [&] { return !queue_.empty() || error_ || cancelled_ || finished_; });
-    if (cancelled_) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
-    if (!queue_.empty()) {
-      ReadEvent event = std::move(queue_.front());
-      queue_.pop_front();
-      if (event.kind == ReadEvent::Kind::kBatch) --queued_batches_;
-      if (event.kind == ReadEvent::Kind::kEnd) finished_ = true;
-      lock.unlock();
-      queue_changed_.notify_all();
-      return event;
-    }
-    if (error_) std::rethrow_exception(error_);
-    return ReadEvent{};  // after kEnd
-  }
-
-  void Cancel() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      cancelled_ = true;
-    }
-    stop_token_.Cancel();
-    queue_changed_.notify_all();
+  // Cancel: asks the server to cancel the COPY; destruction: shuts the socket down, which unblocks a
+  // producer waiting for COPY data at once.
+  void Interrupt(Interruption why) override {
     std::lock_guard<std::mutex> lock(connection_mutex_);
-    if (connection_) connection_->Cancel();
+    if (!connection_) return;
+    if (why == Interruption::kCancel)
+      connection_->Cancel();
+    else
+      connection_->Shutdown();
   }
 
-  ReadStats Stats() const override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ReadStats stats = stats_;
-    stats.elapsed_ms = NowMs() - started_ms_;
-    return stats;
+  void Produce(ProducerSink& sink) override {
+    sink_ = &sink;
+    Start();
+    while (!sink.Stopping()) {
+      try {
+        if (decoder_->HasBatch()) {
+          ReadEvent event;
+          event.kind = ReadEvent::Kind::kBatch;
+          event.chunks = decoder_->TakeBatch();
+          ++batches_pushed_;
+          if (!sink.Push(std::move(event))) return;
+          continue;
+        }
+        if (copy_done_) {
+          ReadEvent end;
+          end.kind = ReadEvent::Kind::kEnd;
+          end.end.warnings = warnings_;
+          sink.Push(std::move(end));
+          return;
+        }
+        ReadMore();
+      } catch (const PgError& error) {
+        Recover(error);
+      }
+    }
   }
 
  private:
-  static constexpr size_t kQueuedBatches = 2;
-
-  bool Stopping() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stop_ || cancelled_;
-  }
-
-  // Queues an event; batches wait while the queue is full. False when the stream is going away.
-  bool Push(ReadEvent event) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (event.kind == ReadEvent::Kind::kBatch) {
-      queue_changed_.wait(lock, [&] { return queued_batches_ < kQueuedBatches || stop_ || cancelled_; });
-      if (stop_ || cancelled_) return false;
-      ++queued_batches_;
-      for (const auto& chunk : event.chunks) stats_.rows += static_cast<int64_t>(chunk.size());
-    }
-    queue_.push_back(std::move(event));
-    lock.unlock();
-    queue_changed_.notify_all();
-    return true;
-  }
-
-  void Produce() {
-    try {
-      Start();
-      while (!Stopping()) {
-        try {
-          if (decoder_->HasBatch()) {
-            ReadEvent event;
-            event.kind = ReadEvent::Kind::kBatch;
-            event.chunks = decoder_->TakeBatch();
-            ++batches_pushed_;
-            if (!Push(std::move(event))) return;
-            continue;
-          }
-          if (copy_done_) {
-            ReadEvent end;
-            end.kind = ReadEvent::Kind::kEnd;
-            end.end.warnings = warnings_;
-            Push(std::move(end));
-            return;
-          }
-          ReadMore();
-        } catch (const PgError& error) {
-          Recover(error);
-        }
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      error_ = std::current_exception();
-    }
-    queue_changed_.notify_all();
-  }
-
   void SetConnection(std::unique_ptr<PgConnection> connection) {
     std::lock_guard<std::mutex> lock(connection_mutex_);
     connection_ = std::move(connection);
   }
 
   void ThrowIfCancelled() {
-    if (Stopping()) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
+    if (sink_->Stopping()) throw Error(ErrorKind::kCancelled, ctx_.prefix + ": read cancelled");
   }
 
   // One attempt: connect, snapshot, schema, COPY started.
@@ -334,10 +259,7 @@ class PgReadStream : public ReadStream {
     phase_ = "COPY from " + object_label_ + " on " + connection.endpoint();
     PgResult copy(PQexec(connection.get(), plan.copy_sql.c_str()));
     connection.Expect(copy, {PGRES_COPY_OUT});
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++stats_.requests;
-    }
+    sink_->UpdateStats([](ReadStats& stats) { ++stats.requests; });
     if (!schema_sent_ || !SameSchema(schema_, plan.schema)) {
       types_.clear();
       for (const auto& column : plan.decode) types_.push_back(LogicalTypeFor(column.type));
@@ -346,7 +268,7 @@ class PgReadStream : public ReadStream {
       ReadEvent event;
       event.kind = ReadEvent::Kind::kSchema;
       event.schema = schema_;
-      Push(std::move(event));
+      sink_->Push(std::move(event));
     }
     warnings_ = plan.warnings;
     decoder_ = std::make_unique<CopyDecoder>(std::move(plan.decode), types_, request_.batch_size,
@@ -364,11 +286,10 @@ class PgReadStream : public ReadStream {
       } catch (const PgError& error) {
         SetConnection(nullptr);
         ThrowIfCancelled();
-        if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, &stop_token_))
+        if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, &stop_token()))
           throw ctx_.ToError(phase_, error, attempt_);
         ++attempt_;
-        std::lock_guard<std::mutex> lock(mutex_);
-        ++stats_.retries;
+        sink_->UpdateStats([](ReadStats& stats) { ++stats.retries; });
       }
     }
   }
@@ -378,7 +299,7 @@ class PgReadStream : public ReadStream {
   void Recover(const PgError& error) {
     SetConnection(nullptr);
     ThrowIfCancelled();
-    if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, &stop_token_))
+    if (!ctx_.BackoffBeforeRetry(phase_, error, attempt_, &stop_token()))
       throw ctx_.ToError(phase_, error, attempt_);
     ++attempt_;
     decoder_.reset();
@@ -389,15 +310,11 @@ class PgReadStream : public ReadStream {
           ctx_.settings.Mask(phase_ + " failed: " + error.Describe() + "; reading " + object_label_ +
                              " again from the start (attempt " + std::to_string(attempt_) + " of " +
                              std::to_string(ctx_.policy.options.max_retries + 1) + ")");
-      Push(std::move(reset));
+      sink_->Push(std::move(reset));
       batches_pushed_ = 0;
-      std::lock_guard<std::mutex> lock(mutex_);
-      stats_.rows = 0;
+      sink_->UpdateStats([](ReadStats& stats) { stats.rows = 0; });
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++stats_.retries;
-    }
+    sink_->UpdateStats([](ReadStats& stats) { ++stats.retries; });
     Start();
   }
 
@@ -436,8 +353,7 @@ class PgReadStream : public ReadStream {
         ctx_.RecordSuccess();
         SetConnection(nullptr);
         copy_done_ = true;
-        std::lock_guard<std::mutex> lock(mutex_);
-        stats_.bytes = bytes_;
+        sink_->UpdateStats([&](ReadStats& stats) { stats.bytes = bytes_; });
         return;
       }
       PgResult result(PQgetResult(connection.get()));
@@ -452,9 +368,9 @@ class PgReadStream : public ReadStream {
   DeclaredTypes declared_;
   PgSourceOptions options_;
   std::string object_label_;
-  int64_t started_ms_;
 
   // Producer-thread state.
+  ProducerSink* sink_ = nullptr;
   std::string phase_;
   std::vector<engine::LogicalType> types_;
   std::unique_ptr<CopyDecoder> decoder_;
@@ -466,22 +382,9 @@ class PgReadStream : public ReadStream {
   bool copy_done_ = false;
   std::vector<std::string> warnings_;
 
-  // The connection (producer-owned; Cancel and the destructor reach it under connection_mutex_).
+  // The connection (producer-owned; Interrupt reaches it under connection_mutex_).
   std::mutex connection_mutex_;
   std::unique_ptr<PgConnection> connection_;
-
-  // The queue between the producer and Next(), under mutex_.
-  mutable std::mutex mutex_;
-  std::condition_variable queue_changed_;
-  std::deque<ReadEvent> queue_;
-  size_t queued_batches_ = 0;
-  std::exception_ptr error_;
-  bool stop_ = false;
-  bool cancelled_ = false;
-  bool finished_ = false;   // consumer side: kEnd handed out
-  CancelToken stop_token_;  // cancelled with stop_ / cancelled_: cuts backoff sleeps short
-  ReadStats stats_;
-  std::thread producer_;
 };
 
 class PostgresSource : public Source {
@@ -581,7 +484,8 @@ class PostgresSource : public Source {
         throw Error(ErrorKind::kInvalidConfig, ctx_.prefix + ": no table to read (set 'table' or 'query')");
     }
     DeclaredTypes declared = ResolveDeclaredTypes(options_, context.connection, ctx_.prefix);
-    return std::make_unique<PgReadStream>(ctx_, std::move(effective), std::move(declared), options_);
+    return std::make_unique<ProducerStream>(
+        std::make_unique<PgProducer>(ctx_, std::move(effective), std::move(declared), options_), ctx_.prefix);
   }
 
   IncrementalSupport SupportsIncremental() const override { return IncrementalSupport::kPushdown; }

@@ -1,15 +1,15 @@
-// The rest source (CONNECTORS.md §3.7). A read runs on a producer thread: fetch a page through the shared
-// HTTP client inside the retry policy (the unit of retry is the whole request with its parsed body), stage
-// its records, hand the page's Schema/Batch events to a small queue, work out the next page's URL, repeat.
-// The executor appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory
-// stays bounded whatever the number of pages. A failed page delivers nothing and fails the read.
+// The rest source (CONNECTORS.md §3.7). A read runs on the producer thread of a ProducerStream
+// (connectors/base/producer_stream.h): fetch a page through the shared HTTP client inside the retry policy
+// (the unit of retry is the whole request with its parsed body), stage its records, hand the page's
+// Schema/Batch events to the stream's small queue, work out the next page's URL, repeat. The executor
+// appends page n while page n+1 is being fetched; the queue holds at most two pages, so memory stays bounded
+// whatever the number of pages. A failed page delivers nothing and fails the read.
 #include "sqlflow/connectors/rest/rest_source.h"
 #include "sqlflow/connectors/base/now_ms.h"
+#include "sqlflow/connectors/base/producer_stream.h"
 #include "sqlflow/connectors/registry/options_util.h"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <ctime>
 #include <deque>
@@ -413,102 +413,36 @@ json::RecordsOptions RecordsOptionsFor(const RestOptions& options, const ReadReq
 
 // ---- the stream ----
 
-class RestReadStream : public ReadStream {
+// The producer of a rest read (ProducerStream runs it on its thread and owns the queue to the executor).
+class RestProducer : public Producer {
  public:
-  RestReadStream(const RestOptions& options, std::string prefix, RestRuntime runtime, ReadRequest request,
-                 CancelToken* run_cancel)
+  RestProducer(const RestOptions& options, std::string prefix, RestRuntime runtime, ReadRequest request)
       : options_(options),
         request_(std::move(request)),
-        fetcher_(options_, std::move(prefix), runtime, &cancel_),
-        started_ms_(NowMs()),
-        run_cancel_(run_cancel, [this] { Cancel(); }) {}
+        fetcher_(options_, std::move(prefix), runtime, &stop_token()) {}
 
-  ~RestReadStream() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    cancel_.Cancel();
-    changed_.notify_all();
-    if (producer_.joinable()) producer_.join();
-  }
-
-  ReadEvent Next() override {
-    if (!producer_.joinable() && !finished_) producer_ = std::thread([this] { Produce(); });
-    std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [&] { return !queue_.empty() || error_ || cancelled_ || finished_; });
-    if (cancelled_) throw Error(ErrorKind::kCancelled, fetcher_.prefix() + ": read cancelled");
-    if (!queue_.empty()) {
-      ReadEvent event = std::move(queue_.front());
-      queue_.pop_front();
-      if (event.kind == ReadEvent::Kind::kBatch) --queued_batches_;
-      if (event.kind == ReadEvent::Kind::kEnd) finished_ = true;
-      lock.unlock();
-      changed_.notify_all();
-      return event;
-    }
-    if (error_) std::rethrow_exception(error_);
-    return ReadEvent{};
-  }
-
-  void Cancel() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      cancelled_ = true;
-    }
-    cancel_.Cancel();
-    changed_.notify_all();
-  }
-
-  ReadStats Stats() const override {
+  // The fetch stage may wait for room in pages_; the stop token is already cancelled, wake it to see that.
+  void Interrupt(Interruption why) override {
+    (void)why;
     std::lock_guard<std::mutex> lock(mutex_);
-    ReadStats stats = stats_;
-    stats.elapsed_ms = NowMs() - started_ms_;
-    return stats;
+    changed_.notify_all();
+  }
+
+  // Every message leaves the stream prefixed and with secrets masked.
+  void Produce(ProducerSink& sink) override {
+    net::RunAsSource(
+        fetcher_.prefix(), [this](std::string_view text) { return fetcher_.Scrub(text); },
+        [&] { Read(sink); });
   }
 
  private:
-  static constexpr size_t kQueuedBatches = 2;
-
-  bool Push(ReadEvent event) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (event.kind == ReadEvent::Kind::kBatch) {
-      changed_.wait(lock, [&] { return queued_batches_ < kQueuedBatches || stop_ || cancelled_; });
-      if (stop_ || cancelled_) return false;
-      ++queued_batches_;
-      for (const auto& chunk : event.chunks) stats_.rows += static_cast<int64_t>(chunk.size());
-    }
-    queue_.push_back(std::move(event));
-    lock.unlock();
-    changed_.notify_all();
-    return true;
-  }
-
-  void Produce() {
-    try {
-      Read();
-    } catch (const Error& error) {
-      // Every message leaves the stream with secrets masked.
-      SetError(std::make_exception_ptr(net::SourceError(
-          error, fetcher_.prefix(), [this](std::string_view text) { return fetcher_.Scrub(text); })));
-    } catch (const std::exception& error) {
-      SetError(std::make_exception_ptr(
-          Error(ErrorKind::kInternal, fetcher_.prefix() + ": " + fetcher_.Scrub(error.what()))));
-    }
-  }
-
-  void SetError(std::exception_ptr error) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      error_ = error;
-    }
-    changed_.notify_all();
-  }
+  // The stream is cancelled or going away (or this producer aborted its fetch stage on the way out).
+  bool Stopped() { return stop_token().IsCancelled(); }
 
   // Two stages: this thread turns parsed pages into chunks and hands them to the executor, while a fetch
   // thread already requests and parses the next page (its URL is known once the previous page was parsed).
   // At most one parsed page waits between them, so memory stays bounded.
-  void Read() {
+  void Read(ProducerSink& sink) {
     std::vector<std::string> warnings;
     if (options_.auth.type != "none" && StartsWith(ToLower(options_.url), "http://") &&
         !IsLoopbackUrl(options_.url))
@@ -516,9 +450,9 @@ class RestReadStream : public ReadStream {
                          SplitUrl(options_.url).authority);
     if (!options_.verify_ssl && StartsWith(ToLower(options_.url), "https://"))
       warnings.push_back(fetcher_.prefix() + ": TLS certificate verification is off (verify_ssl: false)");
-    std::thread fetch_thread([this] { FetchPages(); });
+    std::thread fetch_thread([this, &sink] { FetchPages(sink); });
     struct Joiner {
-      RestReadStream* self;
+      RestProducer* self;
       std::thread& thread;
       ~Joiner() {
         bool done = false;
@@ -528,7 +462,7 @@ class RestReadStream : public ReadStream {
           done = self->fetch_done_;
         }
         // The read failed or stopped early: abort a request in flight instead of waiting for it.
-        if (std::uncaught_exceptions() > 0 || !done) self->cancel_.Cancel();
+        if (std::uncaught_exceptions() > 0 || !done) self->stop_token().Cancel();
         self->changed_.notify_all();
         thread.join();
       }
@@ -538,8 +472,8 @@ class RestReadStream : public ReadStream {
       Fetched fetched;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return !pages_.empty() || fetch_done_ || stop_ || cancelled_; });
-        if (stop_ || cancelled_) return;
+        changed_.wait(lock, [&] { return !pages_.empty() || fetch_done_ || Stopped(); });
+        if (Stopped()) return;
         if (pages_.empty()) break;
         fetched = std::move(pages_.front());
         pages_.pop_front();
@@ -553,8 +487,7 @@ class RestReadStream : public ReadStream {
                     error.code(), error.hint());
       }
       fetched.page.reset();
-      for (auto& event : builder.Take())
-        if (!Push(std::move(event))) return;
+      if (!sink.PushAll(builder.Take())) return;
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -566,17 +499,17 @@ class RestReadStream : public ReadStream {
     end.kind = ReadEvent::Kind::kEnd;
     end.end = builder.Finish(&schema);
     for (auto& w : warnings) end.end.warnings.push_back(fetcher_.Scrub(w));
-    if (schema) Push(std::move(*schema));
-    Push(std::move(end));
+    if (schema) sink.Push(std::move(*schema));
+    sink.Push(std::move(end));
   }
 
   bool FetchStopping() {
     std::lock_guard<std::mutex> lock(mutex_);
-    return fetch_stop_ || stop_ || cancelled_;
+    return fetch_stop_ || Stopped();
   }
 
   // The fetch stage: requests, retries, parsing and pagination, one page ahead of the builder.
-  void FetchPages() {
+  void FetchPages(ProducerSink& sink) {
     try {
       Paginator paginator(options_, fetcher_, request_);
       std::optional<std::string> url = paginator.First();
@@ -592,20 +525,19 @@ class RestReadStream : public ReadStream {
         }
         Fetched fetched = fetcher_.Get(*url);
         ++pages;
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          stats_.requests = fetcher_.requests();
-          stats_.retries = fetcher_.retries();
-          stats_.bytes += fetched.bytes;
-        }
+        sink.UpdateStats([&](ReadStats& stats) {
+          stats.requests = fetcher_.requests();
+          stats.retries = fetcher_.retries();
+          stats.bytes += fetched.bytes;
+        });
         if (fetched.stop) break;
         const int64_t records = fetched.page->CountRecords(options_.data_path);
         records_total += records;
         url = paginator.Next(fetched, records);
         {
           std::unique_lock<std::mutex> lock(mutex_);
-          changed_.wait(lock, [&] { return pages_.empty() || fetch_stop_ || stop_ || cancelled_; });
-          if (fetch_stop_ || stop_ || cancelled_) break;
+          changed_.wait(lock, [&] { return pages_.empty() || fetch_stop_ || Stopped(); });
+          if (fetch_stop_ || Stopped()) break;
           pages_.push_back(std::move(fetched));
         }
         changed_.notify_all();
@@ -624,26 +556,16 @@ class RestReadStream : public ReadStream {
 
   RestOptions options_;
   ReadRequest request_;
-  CancelToken cancel_;  // cancelled by Cancel(), the run's token, or destruction
-  Fetcher fetcher_;
-  int64_t started_ms_;
+  Fetcher fetcher_;  // its requests observe stop_token()
 
-  mutable std::mutex mutex_;
+  // The hand-off between the fetch stage and the builder, under mutex_.
+  std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<ReadEvent> queue_;
-  size_t queued_batches_ = 0;
-  std::exception_ptr error_;
-  bool stop_ = false;
-  bool cancelled_ = false;
-  bool finished_ = false;
-  ReadStats stats_;
   std::deque<Fetched> pages_;  // parsed pages from the fetch stage (at most one)
   bool fetch_done_ = false;
   bool fetch_stop_ = false;
   std::exception_ptr fetch_error_;
   std::vector<std::string> fetch_warnings_;
-  std::thread producer_;
-  CancelRegistration run_cancel_;
 };
 
 // ---- the source ----
@@ -727,7 +649,8 @@ class RestSource : public Source {
   }
 
   std::unique_ptr<ReadStream> Read(const ReadRequest& request, ReadContext& context) override {
-    return std::make_unique<RestReadStream>(options_, prefix_, runtime_, request, context.cancel);
+    return std::make_unique<ProducerStream>(
+        std::make_unique<RestProducer>(options_, prefix_, runtime_, request), prefix_, context.cancel);
   }
 
   IncrementalSupport SupportsIncremental() const override {

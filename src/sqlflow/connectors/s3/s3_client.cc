@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include "sqlflow/common/error.h"
 #include "sqlflow/common/text.h"
@@ -16,7 +17,25 @@
 namespace sqlflow::connectors::s3 {
 
 struct S3Client::Call {
-  std::string operation;  // "list s3://b/p", for log lines
+  // `method` on s3://<bucket>/<key> (no key: the bucket); `permission` is the one an AccessDenied message
+  // names; `operation` names the request in log lines and errors ("upload s3://b/k").
+  Call(std::string method_, std::string bucket_, std::string key_, std::string permission_,
+       std::string operation_)
+      : operation(std::move(operation_)),
+        method(std::move(method_)),
+        bucket(std::move(bucket_)),
+        key(std::move(key_)),
+        permission(std::move(permission_)) {}
+
+  // The body is `length` bytes of the file at `offset`, hashed for the signature.
+  void SetBodyFile(const std::string& path, int64_t offset, int64_t length) {
+    body_file = path;
+    body_offset = offset;
+    body_length = length;
+    payload_hash = Sha256FileHex(path, offset, length);
+  }
+
+  std::string operation;
   std::string method;
   std::string bucket;
   std::string key;
@@ -227,11 +246,7 @@ net::HttpResponse S3Client::Send(const Call& call, int attempt) {
 
 S3ListPage S3Client::ListPage(const std::string& bucket, const std::string& prefix, const std::string& token,
                               int max_keys) {
-  Call call;
-  call.operation = "list s3://" + bucket + "/" + prefix;
-  call.method = "GET";
-  call.bucket = bucket;
-  call.permission = "s3:ListBucket";
+  Call call("GET", bucket, "", "s3:ListBucket", "list s3://" + bucket + "/" + prefix);
   call.query = {{"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(max_keys)}};
   if (!token.empty()) call.query.push_back({"continuation-token", token});
   // The unit is the request with its parsed body: a body that does not parse is retried (§2.1).
@@ -261,12 +276,7 @@ std::vector<S3ObjectInfo> S3Client::ListAll(const std::string& bucket, const std
 }
 
 std::optional<S3ObjectInfo> S3Client::Head(const std::string& bucket, const std::string& key) {
-  Call call;
-  call.operation = "HEAD s3://" + bucket + "/" + key;
-  call.method = "HEAD";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:GetObject";
+  Call call("HEAD", bucket, key, "s3:GetObject", "HEAD s3://" + bucket + "/" + key);
   try {
     return net::RunWithRetry(Policy(bucket), call.operation, [&](int attempt) {
       net::HttpResponse response = Send(call, attempt);
@@ -297,12 +307,7 @@ void S3Client::Download(const std::string& bucket, S3ObjectInfo& object, const s
     }
     received = 0;
   };
-  Call call;
-  call.method = "GET";
-  call.bucket = bucket;
-  call.key = object.key;
-  call.permission = "s3:GetObject";
-  call.operation = "download s3://" + bucket + "/" + object.key;
+  Call call("GET", bucket, object.key, "s3:GetObject", "download s3://" + bucket + "/" + object.key);
   call.sink = [&](std::string_view data) {
     WriteAll(fd.get(), data, path);
     received += static_cast<int64_t>(data.size());
@@ -355,18 +360,10 @@ void S3Client::Download(const std::string& bucket, S3ObjectInfo& object, const s
 std::string S3Client::PutFile(const std::string& bucket, const std::string& key, const std::string& path,
                               int64_t offset, int64_t length, const std::string& content_type,
                               const net::HttpHeaders& extra) {
-  Call call;
-  call.operation = "upload s3://" + bucket + "/" + key;
-  call.method = "PUT";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:PutObject";
+  Call call("PUT", bucket, key, "s3:PutObject", "upload s3://" + bucket + "/" + key);
   call.headers = extra;
   call.headers.Set("Content-Type", content_type);
-  call.body_file = path;
-  call.body_offset = offset;
-  call.body_length = length;
-  call.payload_hash = Sha256FileHex(path, offset, length);
+  call.SetBodyFile(path, offset, length);
   return net::RunWithRetry(Policy(bucket), call.operation, [&](int attempt) {
     net::HttpResponse response = Send(call, attempt);
     counters_->bytes += length;
@@ -376,12 +373,7 @@ std::string S3Client::PutFile(const std::string& bucket, const std::string& key,
 
 std::string S3Client::PutBytes(const std::string& bucket, const std::string& key, const std::string& body,
                                const std::string& content_type) {
-  Call call;
-  call.operation = "upload s3://" + bucket + "/" + key;
-  call.method = "PUT";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:PutObject";
+  Call call("PUT", bucket, key, "s3:PutObject", "upload s3://" + bucket + "/" + key);
   call.headers.Set("Content-Type", content_type);
   call.body = body;
   call.payload_hash = Sha256Hex(body);
@@ -392,12 +384,7 @@ std::string S3Client::PutBytes(const std::string& bucket, const std::string& key
 
 std::string S3Client::CreateMultipartUpload(const std::string& bucket, const std::string& key,
                                             const std::string& content_type, const net::HttpHeaders& extra) {
-  Call call;
-  call.operation = "create multipart upload s3://" + bucket + "/" + key;
-  call.method = "POST";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:PutObject";
+  Call call("POST", bucket, key, "s3:PutObject", "create multipart upload s3://" + bucket + "/" + key);
   call.query = {{"uploads", ""}};
   call.headers = extra;
   call.headers.Set("Content-Type", content_type);
@@ -414,18 +401,11 @@ std::string S3Client::CreateMultipartUpload(const std::string& bucket, const std
 std::string S3Client::UploadPart(const std::string& bucket, const std::string& key,
                                  const std::string& upload_id, int part_number, const std::string& path,
                                  int64_t offset, int64_t length) {
-  Call call;
-  call.operation = "upload part " + std::to_string(part_number) + " of s3://" + bucket + "/" + key;
-  call.method = "PUT";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:PutObject";
+  Call call("PUT", bucket, key, "s3:PutObject",
+            "upload part " + std::to_string(part_number) + " of s3://" + bucket + "/" + key);
   call.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id}};
   call.headers.Set("Content-Type", "application/octet-stream");
-  call.body_file = path;
-  call.body_offset = offset;
-  call.body_length = length;
-  call.payload_hash = Sha256FileHex(path, offset, length);
+  call.SetBodyFile(path, offset, length);
   return net::RunWithRetry(Policy(bucket), call.operation, [&](int attempt) {
     net::HttpResponse response = Send(call, attempt);
     const std::string etag = StripQuotes(response.headers.Value("ETag"));
@@ -438,12 +418,7 @@ std::string S3Client::UploadPart(const std::string& bucket, const std::string& k
 void S3Client::CompleteMultipartUpload(const std::string& bucket, const std::string& key,
                                        const std::string& upload_id, const std::vector<std::string>& etags,
                                        int64_t expected_size) {
-  Call call;
-  call.operation = "complete multipart upload s3://" + bucket + "/" + key;
-  call.method = "POST";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:PutObject";
+  Call call("POST", bucket, key, "s3:PutObject", "complete multipart upload s3://" + bucket + "/" + key);
   call.query = {{"uploadId", upload_id}};
   call.headers.Set("Content-Type", "application/xml");
   call.body = "<CompleteMultipartUpload>";
@@ -478,33 +453,21 @@ void S3Client::CompleteMultipartUpload(const std::string& bucket, const std::str
 
 void S3Client::AbortMultipartUpload(const std::string& bucket, const std::string& key,
                                     const std::string& upload_id) {
-  Call call;
-  call.operation = "abort multipart upload s3://" + bucket + "/" + key;
-  call.method = "DELETE";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:AbortMultipartUpload";
+  Call call("DELETE", bucket, key, "s3:AbortMultipartUpload",
+            "abort multipart upload s3://" + bucket + "/" + key);
   call.query = {{"uploadId", upload_id}};
   net::RunWithRetry(Policy(bucket), call.operation, [&](int attempt) { Send(call, attempt); });
 }
 
 void S3Client::Delete(const std::string& bucket, const std::string& key) {
-  Call call;
-  call.operation = "delete s3://" + bucket + "/" + key;
-  call.method = "DELETE";
-  call.bucket = bucket;
-  call.key = key;
-  call.permission = "s3:DeleteObject";
+  Call call("DELETE", bucket, key, "s3:DeleteObject", "delete s3://" + bucket + "/" + key);
   net::RunWithRetry(Policy(bucket), call.operation, [&](int attempt) { Send(call, attempt); });
 }
 
 std::vector<S3PendingUpload> S3Client::ListMultipartUploads(const std::string& bucket,
                                                             const std::string& prefix) {
-  Call call;
-  call.operation = "list multipart uploads s3://" + bucket + "/" + prefix;
-  call.method = "GET";
-  call.bucket = bucket;
-  call.permission = "s3:ListBucketMultipartUploads";
+  Call call("GET", bucket, "", "s3:ListBucketMultipartUploads",
+            "list multipart uploads s3://" + bucket + "/" + prefix);
   call.query = {{"uploads", ""}, {"prefix", prefix}};
   return net::RunWithRetry(Policy(bucket), call.operation,
                            [&](int attempt) { return ParseListMultipartUploads(Send(call, attempt).body); });

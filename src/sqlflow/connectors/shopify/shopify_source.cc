@@ -1,19 +1,19 @@
 // The shopify source (CONNECTORS.md §3.9, §6.1, §6.7). A read is a list of request chains (one for most
 // objects; inventory_levels: one per 50 locations). Each chain starts with the first request (limit, status,
 // static filters, the incremental window, fields) and follows `Link: <...>; rel="next"` exactly as given,
-// since a page_info request accepts no other parameters. Pages are fetched on the caller's thread when the
-// executor asks for the next event: requests are paced by the shop's bucket anyway, so overlapping the append
-// with the next request would gain nothing. Derived objects (order_line_items, ...) turn each page into one
-// record per element of the parent's array, with the parent's id and timestamps in front.
+// since a page_info request accepts no other parameters. Pages are fetched on the producer thread of a
+// ProducerStream (connectors/base/producer_stream.h), at most a couple of pages ahead of the executor's
+// append; the requests are paced by the shop's bucket either way. Derived objects (order_line_items, ...)
+// turn each page into one record per element of the parent's array, with the parent's id and timestamps in
+// front.
 #include "sqlflow/connectors/shopify/shopify_source.h"
 #include "sqlflow/connectors/base/now_ms.h"
+#include "sqlflow/connectors/base/producer_stream.h"
 #include "sqlflow/connectors/registry/options_util.h"
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <deque>
-#include <mutex>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -207,35 +207,22 @@ void DeclareTypes(const Schema& schema, const ShopifyOptions& o, EndInfo& end) {
 
 // ---- the stream ----
 
-class ShopifyReadStream : public ReadStream {
+// The producer of a shopify read (ProducerStream runs it on its thread).
+class ShopifyProducer : public Producer {
  public:
-  ShopifyReadStream(const ShopifyOptions& options, const ObjectSpec& spec, std::string prefix,
-                    ShopifyRuntime runtime, ReadRequest request, CancelToken* run_cancel)
+  ShopifyProducer(const ShopifyOptions& options, const ObjectSpec& spec, std::string prefix,
+                  ShopifyRuntime runtime, ReadRequest request)
       : options_(options),
         spec_(spec),
         request_(std::move(request)),
-        client_(options_, std::move(prefix), runtime, &cancel_),
+        client_(options_, std::move(prefix), runtime, &stop_token()),
         builder_(RecordsOptionsFor()),
-        started_ms_(NowMs()),
-        window_max_(static_cast<int64_t>(runtime.clock->WallNow()) - options.clock_skew_seconds),
-        run_cancel_(run_cancel, [this] { Cancel(); }) {}
+        window_max_(static_cast<int64_t>(runtime.clock->WallNow()) - options.clock_skew_seconds) {}
 
-  ReadEvent Next() override {
-    try {
-      return NextEvent();
-    } catch (const Error& error) {
-      throw net::SourceError(error, client_.prefix(),
-                             [this](std::string_view text) { return client_.Scrub(text); });
-    }
-  }
-
-  void Cancel() override { cancel_.Cancel(); }
-
-  ReadStats Stats() const override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ReadStats stats = stats_;
-    stats.elapsed_ms = NowMs() - started_ms_;
-    return stats;
+  // Every message leaves the stream prefixed and with secrets masked.
+  void Produce(ProducerSink& sink) override {
+    net::RunAsSource(
+        client_.prefix(), [this](std::string_view text) { return client_.Scrub(text); }, [&] { Read(sink); });
   }
 
  private:
@@ -248,28 +235,22 @@ class ShopifyReadStream : public ReadStream {
     return records;
   }
 
-  ReadEvent NextEvent() {
-    while (pending_.empty()) {
-      if (cancel_.IsCancelled()) throw Error(ErrorKind::kCancelled, client_.prefix() + ": read cancelled");
-      if (ended_) return ReadEvent{};
-      if (!started_) Start();
+  void Read(ProducerSink& sink) {
+    Start();
+    while (!sink.Stopping()) {
       if (url_) {
-        FetchPage();
+        if (!FetchPage(sink)) return;
       } else if (!chains_.empty()) {
         url_ = chains_.front();
         chains_.pop_front();
       } else {
-        Finish();
+        return Finish(sink);
       }
     }
-    ReadEvent event = std::move(pending_.front());
-    pending_.pop_front();
-    return event;
   }
 
   // The chains' first URLs; inventory_levels asks locations.json for the ids unless location_ids is set.
   void Start() {
-    started_ = true;
     const Params first = FirstParams(options_, spec_, request_, window_max_);
     const std::string url = ListUrl(options_, spec_.endpoint);
     if (spec_.name != "inventory_levels") {
@@ -298,7 +279,8 @@ class ShopifyReadStream : public ReadStream {
     return ids;
   }
 
-  void FetchPage() {
+  // One page of the current chain; false when the stream is going away.
+  bool FetchPage(ProducerSink& sink) {
     Page page =
         client_.Get(*url_, &spec_, [&](Response& r) { return ParsePage(std::move(r), spec_, client_); });
     try {
@@ -309,54 +291,42 @@ class ShopifyReadStream : public ReadStream {
                   error.code(), error.hint());
     }
     auto events = builder_.Take();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stats_.requests = client_.requests();
-      stats_.retries = client_.retries();
-      stats_.bytes = client_.bytes();
-      for (const auto& event : events)
-        for (const auto& chunk : event.chunks) stats_.rows += static_cast<int64_t>(chunk.size());
-    }
-    for (auto& event : events) pending_.push_back(std::move(event));
+    sink.UpdateStats([this](ReadStats& stats) {  // rows are counted by the sink
+      stats.requests = client_.requests();
+      stats.retries = client_.retries();
+      stats.bytes = client_.bytes();
+    });
     url_ = spec_.single_page ? std::nullopt : NextUrl(page, options_, client_, seen_);
     if (request_.limit && builder_.rows() >= *request_.limit) {
       url_.reset();
       chains_.clear();
     }
+    return sink.PushAll(std::move(events));
   }
 
-  void Finish() {
+  void Finish(ProducerSink& sink) {
     std::optional<ReadEvent> schema;
     ReadEvent end;
     end.kind = ReadEvent::Kind::kEnd;
     end.end = builder_.Finish(&schema);
-    if (schema) pending_.push_back(std::move(*schema));
+    if (schema) sink.Push(std::move(*schema));
     DeclareTypes(builder_.sent_schema(), options_, end.end);
     if (client_.served_version())
       end.end.warnings.push_back(client_.prefix() + ": Shopify served API version " +
                                  *client_.served_version() + " instead of " + options_.api_version);
     for (auto& warning : end.end.warnings) warning = client_.Scrub(warning);
-    pending_.push_back(std::move(end));
-    ended_ = true;
+    sink.Push(std::move(end));
   }
 
   ShopifyOptions options_;
   const ObjectSpec& spec_;
   ReadRequest request_;
-  CancelToken cancel_;  // cancelled by Cancel() or the run's token
-  Client client_;
+  Client client_;  // its requests and paced waits observe stop_token()
   json::RecordsBuilder builder_;
-  int64_t started_ms_;
   int64_t window_max_;
   std::deque<std::string> chains_;
   std::optional<std::string> url_;
   std::set<std::string> seen_;
-  std::deque<ReadEvent> pending_;
-  bool started_ = false;
-  bool ended_ = false;
-  mutable std::mutex mutex_;
-  ReadStats stats_;
-  CancelRegistration run_cancel_;
 };
 
 // ---- the source ----
@@ -408,7 +378,9 @@ class ShopifySource : public Source {
 
   std::unique_ptr<ReadStream> Read(const ReadRequest& request, ReadContext& context) override {
     const ObjectSpec& spec = Resolve(request.object);
-    return std::make_unique<ShopifyReadStream>(options_, spec, prefix_, runtime_, request, context.cancel);
+    return std::make_unique<ProducerStream>(
+        std::make_unique<ShopifyProducer>(options_, spec, prefix_, runtime_, request), prefix_,
+        context.cancel);
   }
 
   IncrementalSupport SupportsIncremental() const override { return IncrementalSupport::kPushdown; }
