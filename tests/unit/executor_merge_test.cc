@@ -24,9 +24,10 @@ class MergeTest : public ::testing::Test {
     }
     return out;
   }
-  TableRef Staging(const TableRef& target, const std::string& values) {
-    TableRef staging = StagingFor(target, 0);
-    conn_.Execute("CREATE TABLE " + staging.Sql() + " AS SELECT * FROM (VALUES " + values + ") v(id, name)");
+  // `merge`: the rows will be appended or upserted into an existing target (a TEMP staging table).
+  TableRef Staging(const TableRef& target, const std::string& values, bool merge = true) {
+    TableRef staging = StagingFor(conn_, target, 0, merge);
+    conn_.Execute(CreateStaging(staging) + " AS SELECT * FROM (VALUES " + values + ") v(id, name)");
     return staging;
   }
   bool Exists(const TableRef& table) { return DescribeTable(conn_, table).has_value(); }
@@ -37,23 +38,24 @@ class MergeTest : public ::testing::Test {
 };
 
 TEST_F(MergeTest, ReplaceCreatesThenReplacesRowsAndDropsStaging) {
-  TableRef staging = Staging(target_, "(1, 'ann'), (2, 'bob')");
+  TableRef staging = Staging(target_, "(1, 'ann'), (2, 'bob')", false);
   MergeStaging(conn_, staging, target_, WriteMode::kReplace, {}, "src");
   EXPECT_EQ(Rows(target_.Sql()), "1,ann;2,bob;");
   EXPECT_FALSE(Exists(staging));
-  staging = Staging(target_, "(3, 'cy')");
+  staging = Staging(target_, "(3, 'cy')", false);
   MergeStaging(conn_, staging, target_, WriteMode::kReplace, {}, "src");
   EXPECT_EQ(Rows(target_.Sql()), "3,cy;");
 }
 
 TEST_F(MergeTest, AppendKeepsExistingRows) {
-  MergeStaging(conn_, Staging(target_, "(1, 'ann')"), target_, WriteMode::kReplace, {}, "src");
+  MergeStaging(conn_, Staging(target_, "(1, 'ann')", false), target_, WriteMode::kReplace, {}, "src");
   MergeStaging(conn_, Staging(target_, "(1, 'ann'), (2, 'bob')"), target_, WriteMode::kAppend, {}, "src");
   EXPECT_EQ(Rows(target_.Sql()), "1,ann;1,ann;2,bob;");
 }
 
 TEST_F(MergeTest, UpsertUpdatesMatchesInsertsTheRestAndCounts) {
-  MergeStaging(conn_, Staging(target_, "(1, 'ann'), (2, 'bob')"), target_, WriteMode::kReplace, {}, "src");
+  MergeStaging(conn_, Staging(target_, "(1, 'ann'), (2, 'bob')", false), target_, WriteMode::kReplace, {},
+               "src");
   auto [inserted, updated] = MergeStaging(conn_, Staging(target_, "(2, 'bobby'), (3, 'cy')"), target_,
                                           WriteMode::kUpsert, {"id"}, "src");
   EXPECT_EQ(inserted, 1);
@@ -61,8 +63,38 @@ TEST_F(MergeTest, UpsertUpdatesMatchesInsertsTheRestAndCounts) {
   EXPECT_EQ(Rows(target_.Sql()), "1,ann;2,bobby;3,cy;");
 }
 
+TEST_F(MergeTest, MergedRowsStageInATempTableOnlyWhenTheTargetExists) {
+  TableRef first = StagingFor(conn_, target_, 0, true);
+  EXPECT_EQ(first.catalog, "");  // the staging table will become the target: beside it
+  MergeStaging(conn_, Staging(target_, "(1, 'ann')", false), target_, WriteMode::kReplace, {}, "src");
+  TableRef merged = StagingFor(conn_, target_, 0, true);
+  EXPECT_EQ(merged.catalog, "temp");  // copied into the existing target: never written to the database
+  EXPECT_EQ(StagingFor(conn_, target_, 0, false).catalog, "");
+  MergeStaging(conn_, Staging(target_, "(2, 'bob')"), target_, WriteMode::kAppend, {}, "src");
+  EXPECT_EQ(Rows(target_.Sql()), "1,ann;2,bob;");
+  EXPECT_FALSE(Exists(merged));
+}
+
+TEST_F(MergeTest, CompositeKeysRepeatOnlyWhenAllPartsRepeat) {
+  MergeStaging(conn_, Staging(target_, "(1, 'ann')", false), target_, WriteMode::kReplace, {}, "src");
+  auto [inserted, updated] = MergeStaging(conn_, Staging(target_, "(1, 'ann'), (1, 'bob'), (2, 'ann')"),
+                                          target_, WriteMode::kUpsert, {"id", "name"}, "src");
+  EXPECT_EQ(inserted, 2);
+  EXPECT_EQ(updated, 1);
+  try {
+    MergeStaging(conn_, Staging(target_, "(3, 'cy'), (3, 'cy'), (4, 'di')"), target_, WriteMode::kUpsert,
+                 {"id", "name"}, "src");
+    FAIL() << "duplicate composite keys were merged";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "SF605");
+    EXPECT_NE(std::string(e.what()).find("1 key value(s) occur more than once"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("e.g. (id=3, name=cy)"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(MergeTest, UpsertWithDuplicateKeysIsSF605AndRollbackKeepsTheTarget) {
-  MergeStaging(conn_, Staging(target_, "(1, 'ann')"), target_, WriteMode::kReplace, {}, "src");
+  MergeStaging(conn_, Staging(target_, "(1, 'ann')", false), target_, WriteMode::kReplace, {}, "src");
   conn_.Execute("BEGIN TRANSACTION");
   TableRef staging = Staging(target_, "(1, 'a1'), (1, 'a2')");
   try {
@@ -82,9 +114,9 @@ TEST_F(MergeTest, UpsertWithDuplicateKeysIsSF605AndRollbackKeepsTheTarget) {
 }
 
 TEST_F(MergeTest, ReplaceRolledBackWithTheStepLeavesTheOldRows) {
-  MergeStaging(conn_, Staging(target_, "(1, 'ann')"), target_, WriteMode::kReplace, {}, "src");
+  MergeStaging(conn_, Staging(target_, "(1, 'ann')", false), target_, WriteMode::kReplace, {}, "src");
   conn_.Execute("BEGIN TRANSACTION");
-  MergeStaging(conn_, Staging(target_, "(9, 'zed')"), target_, WriteMode::kReplace, {}, "src");
+  MergeStaging(conn_, Staging(target_, "(9, 'zed')", false), target_, WriteMode::kReplace, {}, "src");
   EXPECT_EQ(Rows(target_.Sql()), "9,zed;");
   conn_.Execute("ROLLBACK");
   EXPECT_EQ(Rows(target_.Sql()), "1,ann;");
@@ -92,7 +124,7 @@ TEST_F(MergeTest, ReplaceRolledBackWithTheStepLeavesTheOldRows) {
 
 TEST_F(MergeTest, DottedIdentifierIsOneTableAndSchemaQualifiedNameUsesTheSchema) {
   const TableRef dotted{"", "", "a.b"};
-  MergeStaging(conn_, Staging(dotted, "(1, 'ann')"), dotted, WriteMode::kReplace, {}, "src");
+  MergeStaging(conn_, Staging(dotted, "(1, 'ann')", false), dotted, WriteMode::kReplace, {}, "src");
   EXPECT_EQ(Rows("\"a.b\""), "1,ann;");
   EXPECT_FALSE(conn_.QueryValue("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'a'").value() !=
                "0");

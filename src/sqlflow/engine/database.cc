@@ -410,9 +410,11 @@ LogicalType PreparedStatement::column_type(uint64_t column) const {
 
 // ---- Appender ----
 
-Appender::Appender(Connection& connection, const std::string& schema, const std::string& table) {
-  if (duckdb_appender_create(connection.handle(), schema.empty() ? nullptr : schema.c_str(), table.c_str(),
-                             &appender_) == DuckDBError) {
+Appender::Appender(Connection& connection, const std::string& catalog, const std::string& schema,
+                   const std::string& table) {
+  if (duckdb_appender_create_ext(connection.handle(), catalog.empty() ? nullptr : catalog.c_str(),
+                                 schema.empty() ? nullptr : schema.c_str(), table.c_str(),
+                                 &appender_) == DuckDBError) {
     std::string message = appender_ ? duckdb_appender_error(appender_) : "unknown error";
     if (appender_) duckdb_appender_destroy(&appender_);
     ThrowEngine("cannot append to table '" + table + "': " + message);

@@ -147,7 +147,11 @@ class PreparedStatement {
 class Appender {
  public:
   // Appends to `table` (optionally schema-qualified through `schema`). Throws on a missing table.
-  Appender(Connection& connection, const std::string& schema, const std::string& table);
+  Appender(Connection& connection, const std::string& schema, const std::string& table)
+      : Appender(connection, "", schema, table) {}
+  // The same in a catalog ("" = the current database; "temp" for TEMP tables).
+  Appender(Connection& connection, const std::string& catalog, const std::string& schema,
+           const std::string& table);
   ~Appender();
   Appender(const Appender&) = delete;
   Appender& operator=(const Appender&) = delete;

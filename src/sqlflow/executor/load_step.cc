@@ -53,7 +53,7 @@ class StagingWriter {
       std::string columns;
       for (size_t i = 0; i < schema.size(); ++i)
         columns += (i ? ", " : "") + QuoteIdent(schema[i].name) + " " + schema[i].type;
-      conn_.Execute("CREATE TABLE " + staging_.Sql() + " (" + columns + ")");
+      conn_.Execute(CreateStaging(staging_) + " (" + columns + ")");
     } else {
       for (const auto& field : schema) {
         bool found = false;
@@ -70,7 +70,7 @@ class StagingWriter {
       }
     }
     created_ = true;
-    appender_ = std::make_unique<engine::Appender>(conn_, staging_.schema, staging_.name);
+    appender_ = std::make_unique<engine::Appender>(conn_, staging_.catalog, staging_.schema, staging_.name);
   }
 
   void OnBatch(const std::vector<engine::DataChunk>& chunks) {
@@ -94,7 +94,7 @@ class StagingWriter {
     int64_t scanned = 0;
     try {
       std::string statement = created_ ? "INSERT INTO " + staging_.Sql() + " BY NAME " + sql
-                                       : "CREATE TABLE " + staging_.Sql() + " AS " + sql;
+                                       : CreateStaging(staging_) + " AS " + sql;
       scanned = ExecuteCountingRows(conn_, statement);
       created_ = true;
     } catch (const Error& e) {
@@ -300,7 +300,7 @@ StepOutcome RunLoad(StepContext& ctx) {
     throw Error(ErrorKind::kUnsupported, "no source for type " + source->connector_type);
 
   const TableRef& target = load.table;
-  TableRef staging = StagingFor(target, ctx.index);
+  TableRef staging = StagingFor(ctx.conn, target, ctx.index, load.mode != WriteMode::kReplace);
   engine::Connection& conn = ctx.conn;
   conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
   if (!target.schema.empty()) conn.Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(target.schema));

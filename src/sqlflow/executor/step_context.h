@@ -61,8 +61,13 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
                                          const TableRef& target, WriteMode mode,
                                          const std::vector<std::string>& keys, const std::string& batch_name);
 
-// A fresh staging table name in the target's schema.
-TableRef StagingFor(const TableRef& target, int step_index);
+// A fresh staging table for the rows a step writes into `target`: beside the target when it will become the
+// target (the target does not exist yet, or `merge` is false: the rows replace it; a rename, no copy), a TEMP
+// table when its rows will be copied into an existing target (append, upsert: written in memory, not into
+// the database file, which a persistent database would do twice).
+TableRef StagingFor(engine::Connection& conn, const TableRef& target, int step_index, bool merge);
+// "CREATE TABLE <staging>" or, for a TEMP staging table, "CREATE TEMP TABLE <staging>".
+std::string CreateStaging(const TableRef& staging);
 
 // ---- state (§9.7)
 

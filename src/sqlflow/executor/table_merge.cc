@@ -6,8 +6,15 @@
 
 namespace sqlflow::executor {
 
-TableRef StagingFor(const TableRef& target, int step_index) {
-  return target.Sibling("__sqlflow_staging_" + std::to_string(step_index + 1));
+TableRef StagingFor(engine::Connection& conn, const TableRef& target, int step_index, bool merge) {
+  std::string name = "__sqlflow_staging_" + std::to_string(step_index + 1);
+  if (merge && conn.TableExists(target.catalog, target.schema.empty() ? "main" : target.schema, target.name))
+    return TableRef{"temp", "main", std::move(name)};
+  return target.Sibling(std::move(name));
+}
+
+std::string CreateStaging(const TableRef& staging) {
+  return (staging.catalog == "temp" ? "CREATE TEMP TABLE " : "CREATE TABLE ") + staging.Sql();
 }
 
 std::optional<std::vector<Column>> DescribeTable(engine::Connection& conn, const TableRef& table) {
@@ -145,6 +152,26 @@ std::string ColumnList(const std::vector<std::string>& names) {
   return out;
 }
 
+// SF605 with the number of repeated keys and one of them (the error path: the happy path only compares
+// count(*) with count(DISTINCT key)).
+[[noreturn]] void ThrowDuplicateKeys(engine::Connection& conn, const TableRef& staging,
+                                     const TableRef& target, const std::vector<std::string>& keys) {
+  const std::string key_list = ColumnList(keys);
+  auto dups = conn.Query("SELECT count(*) OVER (), " + key_list + " FROM " + staging.Sql() + " GROUP BY " +
+                         key_list + " HAVING count(*) > 1 LIMIT 1");
+  std::string example, count = dups.row_count() > 0 ? dups.GetString(0, 0) : "some";
+  for (size_t i = 0; i < keys.size() && dups.row_count() > 0; ++i)
+    example += (i ? ", " : "") + keys[i] + "=" + dups.GetString(i + 1, 0);
+  throw Error(
+      ErrorKind::kDataError,
+      "UPSERT into '" + target.Display() + "': " + count +
+          " key value(s) occur more than once in the incoming rows" +
+          (example.empty() ? "" : ", e.g. (" + example + ")"),
+      "SF605",
+      "return one row per key (e.g. QUALIFY row_number() OVER (PARTITION BY " + key_list +
+          " ORDER BY <newest first>) = 1 in the query or a transform before it), or use MODE REPLACE");
+}
+
 std::string NamesOf(const std::vector<Column>& columns) {
   std::vector<std::string> names;
   for (const auto& c : columns) names.push_back(c.name);
@@ -190,20 +217,10 @@ std::pair<int64_t, int64_t> MergeStaging(engine::Connection& conn, const TableRe
                     "SF606");
     }
     std::string key_list = ColumnList(keys);
-    auto dups = conn.Query("SELECT count(*) OVER (), " + key_list + " FROM " + staging.Sql() + " GROUP BY " +
-                           key_list + " HAVING count(*) > 1 LIMIT 1");
-    if (dups.row_count() > 0) {
-      std::string example;
-      for (size_t i = 0; i < keys.size(); ++i)
-        example += (i ? ", " : "") + keys[i] + "=" + dups.GetString(i + 1, 0);
-      throw Error(
-          ErrorKind::kDataError,
-          "UPSERT into '" + target.Display() + "': " + dups.GetString(0, 0) +
-              " key value(s) occur more than once in the incoming rows, e.g. (" + example + ")",
-          "SF605",
-          "return one row per key (e.g. QUALIFY row_number() OVER (PARTITION BY " + key_list +
-              " ORDER BY <newest first>) = 1 in the query or a transform before it), or use MODE REPLACE");
-    }
+    // One aggregate says whether a key repeats (keys are not NULL here); only then is an example looked for.
+    const std::string distinct = keys.size() == 1 ? key_list : "(" + key_list + ")";
+    if (conn.QueryValue("SELECT count(*) - count(DISTINCT " + distinct + ") FROM " + staging.Sql()) != "0")
+      ThrowDuplicateKeys(conn, staging, target, keys);
   } else if (mode == WriteMode::kAppend && existing) {
     CheckCompatible(conn, staging, *batch, target, *existing);
   }

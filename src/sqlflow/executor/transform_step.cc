@@ -88,8 +88,8 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
       conn.Execute("CREATE TABLE " + target.Sql() + " AS " + probe_sql);
       rows = CountRows(conn, target.Sql());
     } else {
-      TableRef staging = StagingFor(target, ctx.index);
-      conn.Execute("CREATE TABLE " + staging.Sql() + " AS " + probe_sql);
+      TableRef staging = StagingFor(conn, target, ctx.index, true);
+      conn.Execute(CreateStaging(staging) + " AS " + probe_sql);
       rows = CountRows(conn, staging.Sql());
       MergeStaging(conn, staging, target, WriteMode::kAppend, {}, "the query");
     }
@@ -102,8 +102,8 @@ StepOutcome RunIncremental(StepContext& ctx, const planner::TransformDetail& t, 
     std::string sql = ExpandMacros(conn, t.sql, window);
     std::string range = col + " >= CAST(" + QuoteLiteral(window.start) + " AS TIMESTAMP) AND " + col +
                         " <= CAST(" + QuoteLiteral(window.end) + " AS TIMESTAMP)";
-    TableRef staging = StagingFor(target, ctx.index);
-    conn.Execute("CREATE TABLE " + staging.Sql() + " AS SELECT * FROM (" + sql + ") AS q WHERE " + range);
+    TableRef staging = StagingFor(conn, target, ctx.index, true);
+    conn.Execute(CreateStaging(staging) + " AS SELECT * FROM (" + sql + ") AS q WHERE " + range);
     rows = CountRows(conn, staging.Sql());
     conn.Execute("DELETE FROM " + target.Sql() + " WHERE " + range);
     MergeStaging(conn, staging, target, WriteMode::kAppend, {}, "the query");
@@ -130,9 +130,9 @@ StepOutcome RunTransform(StepContext& ctx) {
       return RunIncremental(ctx, t, target);
     case WriteMode::kAppend:
     case WriteMode::kUpsert: {
-      TableRef staging = StagingFor(target, ctx.index);
+      TableRef staging = StagingFor(conn, target, ctx.index, true);
       conn.Execute("DROP TABLE IF EXISTS " + staging.Sql());
-      int64_t rows = ExecuteCountingRows(conn, "CREATE TABLE " + staging.Sql() + " AS " + t.sql);
+      int64_t rows = ExecuteCountingRows(conn, CreateStaging(staging) + " AS " + t.sql);
       WriteMode mode = t.mode == WriteMode::kAppend ? WriteMode::kAppend : WriteMode::kUpsert;
       auto [inserted, updated] = MergeStaging(conn, staging, target, mode, t.key, "the query");
       StepOutcome outcome{rows, ""};
