@@ -2,8 +2,9 @@
 # UPSERT of NEW_ROWS rows (half of them updates of existing keys, half new keys) into a persistent table of
 # BASE_ROWS rows: `LOAD items FROM src MODE UPSERT KEY id` from a Parquet file, vs the floor, the same work
 # done directly in DuckDB (bench/duckdb_baseline): DELETE the matching keys, INSERT the batch, in one
-# transaction. Each run starts from a copy of the same database file (the copy is not timed). Checks both
-# results are the same table. Median of REPEAT runs (default 5).
+# transaction; a second floor also makes sqlflow's key checks (NULL keys, repeated keys). Each run starts
+# from a copy of the same database file (the copy is not timed). Checks both results are the same table.
+# Median of REPEAT runs (default 5).
 #   bench/upsert_bench.sh [BASE_ROWS] [NEW_ROWS]     (defaults: 10000000 1000000)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +39,16 @@ DELETE FROM items WHERE id IN (SELECT id FROM batch);
 INSERT INTO items SELECT * FROM batch;
 COMMIT;
 SQL
+# The same work plus the checks sqlflow makes before it merges (§9.4): no NULL key, no key twice in the batch.
+cat > floor_checked.sql <<'SQL'
+BEGIN;
+CREATE TEMP TABLE batch AS SELECT * FROM read_parquet('data/batch.parquet');
+SELECT count(*) FROM batch WHERE id IS NULL;
+SELECT count(*) - count(DISTINCT id) FROM batch;
+DELETE FROM items WHERE id IN (SELECT id FROM batch);
+INSERT INTO items SELECT * FROM batch;
+COMMIT;
+SQL
 
 one_run() {  # one_run OUT_VAR DB CMD...: copies base.duckdb to DB, times CMD; appends "seconds rss_kb"
   local out="$1" db="$2"; shift 2
@@ -45,14 +56,16 @@ one_run() {  # one_run OUT_VAR DB CMD...: copies base.duckdb to DB, times CMD; a
   /usr/bin/time -f "%e %M" -o time.txt "$@" >run.log 2>&1 || { cat run.log; exit 1; }
   cat time.txt >>"$out"
 }
-: >ours.txt; : >floor.txt
+: >ours.txt; : >floor.txt; : >checked.txt
 for ((i = 0; i < REPEAT; i++)); do
   one_run ours.txt target/run.duckdb "$SQLFLOW" -q pipeline run upsert
   one_run floor.txt floor.duckdb "$BASELINE" floor.sql floor.duckdb
+  one_run checked.txt checked.duckdb "$BASELINE" floor_checked.sql checked.duckdb
 done
 median() { sort -n -k1,1 "$1" | sed -n "$(((REPEAT + 1) / 2))p"; }
 read -r ours_s ours_kb <<<"$(median ours.txt)"
 read -r floor_s _ <<<"$(median floor.txt)"
+read -r checked_s _ <<<"$(median checked.txt)"
 
 cat > check.sql <<'SQL'
 ATTACH 'target/run.duckdb' AS a (READ_ONLY);
@@ -69,3 +82,5 @@ expected=$((BASE_ROWS + NEW_ROWS / 2 + NEW_ROWS % 2))
   { echo "results differ: sqlflow $na rows, floor $nb rows, $differ differing, expected $expected"; exit 1; }
 echo "upsert $NEW_ROWS into $BASE_ROWS: both give $na rows, identical"
 record "UPSERT $NEW_ROWS into $BASE_ROWS rows" "$ours_s" "$floor_s" "$((ours_kb / 1024))" "DuckDB DELETE+INSERT"
+record "UPSERT $NEW_ROWS into $BASE_ROWS rows" "$ours_s" "$checked_s" "$((ours_kb / 1024))" \
+  "DuckDB DELETE+INSERT with the same key checks"
