@@ -199,8 +199,7 @@ int ConnectTest(const GlobalOptions& global, const std::string& name, const std:
   const auto& registries = connectors::BuiltinRegistries();
   const auto* info = registries.sources.Find(connector->type);
   auto start = std::chrono::steady_clock::now();
-  auto db = engine::Database::Open({});
-  engine::Connection scratch(*db);
+  engine::Connection scratch(engine::ScratchDatabase());
   connectors::ConnectionTestResult result;
   try {
     auto source = info->make_source();

@@ -37,5 +37,9 @@ std::optional<std::string> DidYouMean(std::string_view name, const std::vector<s
 std::string QuoteIdent(std::string_view name);
 // Single-quotes a SQL string literal ('it''s').
 std::string QuoteLiteral(std::string_view value);
+// A SQL boolean literal: true / false.
+inline std::string SqlBool(bool value) {
+  return value ? "true" : "false";
+}
 
 }  // namespace sqlflow

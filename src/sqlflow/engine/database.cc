@@ -174,6 +174,16 @@ std::string DuckDBVersion() {
 
 // ---- Database ----
 
+Database& ScratchDatabase() {
+  static Database* const scratch = [] {
+    EngineOptions options;
+    options.threads = 1;
+    options.memory_limit = "256MB";
+    return Database::Open(options).release();  // reachable until exit, never destroyed (see the header)
+  }();
+  return *scratch;
+}
+
 std::unique_ptr<Database> Database::Open(const EngineOptions& options) {
   duckdb_config config;
   if (duckdb_create_config(&config) == DuckDBError)

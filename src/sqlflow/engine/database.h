@@ -53,6 +53,13 @@ class Database {
   EngineOptions options_;
 };
 
+// The process's scratch database: in memory, one thread, a small memory limit, for work that needs DuckDB
+// but none of the run's data: parsing (json_serialize_sql), type strings, probing local files, reading the
+// catalog of a database file (ATTACH). Opened on first use and never closed: each open costs ~10 ms
+// (extension registration) and a close at exit would only add time. Thread-safe; each user opens its own
+// Connection on it.
+Database& ScratchDatabase();
+
 // Owns a duckdb_logical_type.
 class LogicalType {
  public:

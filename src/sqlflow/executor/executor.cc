@@ -407,21 +407,28 @@ std::vector<std::pair<std::string, std::string>> ListExistingTables(const projec
   std::vector<std::pair<std::string, std::string>> tables;
   std::error_code ec;
   if (engine.mode != "persistent" || !fs::exists(engine.path, ec)) return tables;
+  // The file's catalog, attached read-only to the scratch database (no database of its own to open) and
+  // detached before the run opens the file.
+  static std::atomic<int> next_alias{0};
+  const std::string alias = "sqlflow_existing_" + std::to_string(next_alias++);
+  engine::Connection conn(engine::ScratchDatabase());
   try {
-    engine::EngineOptions options;
-    options.path = engine.path;
-    options.read_only = true;
-    auto db = engine::Database::Open(options);
-    engine::Connection conn(*db);
-    auto result = conn.Query(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND database_name = "
-        "current_database()");
+    conn.Execute("ATTACH " + QuoteLiteral(engine.path) + " AS " + alias + " (READ_ONLY)");
+  } catch (const Error&) {
+    return tables;  // the check is skipped when the file cannot be opened (e.g. locked by a running pipeline)
+  }
+  try {
+    auto result =
+        conn.Query("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = '" + alias +
+                   "' UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND "
+                   "database_name = '" +
+                   alias + "'");
     for (uint64_t r = 0; r < result.row_count(); ++r)
       tables.emplace_back(result.GetString(0, r), result.GetString(1, r));
   } catch (const Error&) {
-    // The check is skipped when the file cannot be opened (e.g. locked by a running pipeline).
+    tables.clear();
   }
+  conn.Execute("DETACH " + alias);
   return tables;
 }
 

@@ -11,12 +11,12 @@
 namespace sqlflow::net {
 namespace {
 
-std::mutex& RegistryMutex() {
+std::mutex& BreakerRegistryMutex() {
   static std::mutex mutex;
   return mutex;
 }
 
-std::map<std::string, std::unique_ptr<CircuitBreaker>>& Registry() {
+std::map<std::string, std::unique_ptr<CircuitBreaker>>& BreakerRegistry() {
   static std::map<std::string, std::unique_ptr<CircuitBreaker>> breakers;
   return breakers;
 }
@@ -24,15 +24,15 @@ std::map<std::string, std::unique_ptr<CircuitBreaker>>& Registry() {
 }  // namespace
 
 CircuitBreaker& CircuitBreaker::For(std::string_view connector_type, std::string_view host_port) {
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  auto& slot = Registry()[std::string(connector_type) + " " + std::string(host_port)];
+  std::lock_guard<std::mutex> lock(BreakerRegistryMutex());
+  auto& slot = BreakerRegistry()[std::string(connector_type) + " " + std::string(host_port)];
   if (!slot) slot = std::make_unique<CircuitBreaker>(std::string(host_port));
   return *slot;
 }
 
 void CircuitBreaker::ResetAllForTesting() {
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  for (auto& [key, breaker] : Registry()) {
+  std::lock_guard<std::mutex> lock(BreakerRegistryMutex());
+  for (auto& [key, breaker] : BreakerRegistry()) {
     breaker->Reset();
     std::lock_guard<std::mutex> breaker_lock(breaker->mutex_);
     breaker->threshold_ = 0;

@@ -11,12 +11,12 @@ namespace {
 // Float residue of a refill (1/3 tokens per second...) must not cause a second, microscopic sleep.
 constexpr double kTokenEpsilon = 1e-9;
 
-std::mutex& RegistryMutex() {
+std::mutex& LimiterRegistryMutex() {
   static std::mutex mutex;
   return mutex;
 }
 
-std::map<std::string, std::unique_ptr<RateLimiter>>& Registry() {
+std::map<std::string, std::unique_ptr<RateLimiter>>& LimiterRegistry() {
   static std::map<std::string, std::unique_ptr<RateLimiter>> buckets;
   return buckets;
 }
@@ -24,15 +24,15 @@ std::map<std::string, std::unique_ptr<RateLimiter>>& Registry() {
 }  // namespace
 
 RateLimiter& RateLimiter::For(std::string_view connector_type, std::string_view host_port) {
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  auto& slot = Registry()[std::string(connector_type) + " " + std::string(host_port)];
+  std::lock_guard<std::mutex> lock(LimiterRegistryMutex());
+  auto& slot = LimiterRegistry()[std::string(connector_type) + " " + std::string(host_port)];
   if (!slot) slot = std::make_unique<RateLimiter>();
   return *slot;
 }
 
 void RateLimiter::ResetAllForTesting() {
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  for (auto& [key, bucket] : Registry()) {
+  std::lock_guard<std::mutex> lock(LimiterRegistryMutex());
+  for (auto& [key, bucket] : LimiterRegistry()) {
     std::lock_guard<std::mutex> bucket_lock(bucket->mutex_);
     bucket->rate_ = 0;
     bucket->burst_ = 0;

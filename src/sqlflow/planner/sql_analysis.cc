@@ -106,12 +106,9 @@ std::string TableKey(const std::string& schema, const std::string& name) {
 }
 
 SqlAnalyzer::SqlAnalyzer() : json_(std::make_unique<simdjson::dom::parser>()) {
-  // One thread: the analyzer only parses, and DuckDB's task scheduler hand-offs cost more than the parse (a
-  // third of `pipeline validate` on 5,000 lines).
-  engine::EngineOptions options;
-  options.threads = 1;
-  db_ = engine::Database::Open(options);
-  conn_ = std::make_unique<engine::Connection>(*db_);
+  // The scratch database runs one thread: the analyzer only parses, and DuckDB's task scheduler hand-offs
+  // cost more than the parse (a third of `pipeline validate` on 5,000 lines).
+  conn_ = std::make_unique<engine::Connection>(engine::ScratchDatabase());
   serialize_ =
       std::make_unique<engine::PreparedStatement>(conn_->Prepare("SELECT json_serialize_sql($1::VARCHAR)"));
   // Parse trees nest a few levels per SQL expression level; DuckDB's own expression depth limit (1,000)

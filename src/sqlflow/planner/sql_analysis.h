@@ -1,8 +1,8 @@
 // SQL text analysis the planner and executor need without running anything: which tables a statement
 // reads and writes (from DuckDB's own parse tree), parse checks, and INCREMENTAL time macros.
 //
-// A SqlAnalyzer owns a private in-memory DuckDB used only for parsing; it is cheap to create once per
-// compilation and is not thread-safe.
+// A SqlAnalyzer parses on a connection of the process's scratch database (engine::ScratchDatabase); it is
+// cheap to create once per compilation and is not thread-safe.
 #pragma once
 
 #include <map>
@@ -60,8 +60,7 @@ class SqlAnalyzer {
   static constexpr size_t kPrefetchBatch = 256;
   TableUse FromTree(const std::optional<std::string>& serialized);
 
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> conn_;
+  std::unique_ptr<engine::Connection> conn_;  // on engine::ScratchDatabase()
   std::unique_ptr<engine::PreparedStatement> serialize_;
   std::unique_ptr<simdjson::dom::parser> json_;
   std::map<std::string, TableUse, std::less<>> analyzed_;  // query text -> analysis, from Prefetch

@@ -25,8 +25,7 @@ const std::set<std::string>& KnownCallNames() {
   static const std::set<std::string> names = [] {
     std::set<std::string> out;
     for (const auto& f : udf::EngineFunctionNames()) out.insert(f);
-    auto db = engine::Database::Open({});
-    engine::Connection conn(*db);
+    engine::Connection conn(engine::ScratchDatabase());
     auto result = conn.Query("SELECT lower(keyword_name) FROM duckdb_keywords()");
     for (uint64_t r = 0; r < result.row_count(); ++r) out.insert(result.GetString(0, r));
     return out;

@@ -1,6 +1,7 @@
 #include "sqlflow/sqltext/var_ref.h"
 
 #include "sqlflow/common/text.h"
+#include "sqlflow/sqltext/scanner.h"
 
 namespace sqlflow::sqltext {
 
@@ -10,7 +11,8 @@ bool StartsVarRef(std::string_view text, size_t pos) {
 }
 
 namespace {
-bool IsSpace(char c) {
+// Blanks inside one line (a reference never spans lines).
+bool IsBlank(char c) {
   return c == ' ' || c == '\t';
 }
 // The first `target` at or after `from` on the same line, or npos. Costs the distance to whichever comes
@@ -25,12 +27,6 @@ size_t FindOnLine(std::string_view text, size_t from, char target) {
 size_t LineEnd(std::string_view text, size_t from) {
   size_t end = text.find('\n', from);
   return end == std::string_view::npos ? text.size() : end;
-}
-bool IsIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool IsIdentChar(char c) {
-  return IsIdentStart(c) || (c >= '0' && c <= '9');
 }
 }  // namespace
 
@@ -53,13 +49,13 @@ VarRef ScanVarRef(std::string_view text, size_t pos) {
 
   auto on_line = [&](size_t i) { return i < text.size() && text[i] != '\n'; };
   size_t i = pos + 2;
-  while (on_line(i) && IsSpace(text[i])) ++i;
+  while (on_line(i) && IsBlank(text[i])) ++i;
   size_t name_start = i;
   if (on_line(i) && IsIdentStart(text[i])) {
     while (on_line(i) && IsIdentChar(text[i])) ++i;
   }
   ref.name = std::string(text.substr(name_start, i - name_start));
-  while (on_line(i) && IsSpace(text[i])) ++i;
+  while (on_line(i) && IsBlank(text[i])) ++i;
 
   auto finish_malformed = [&]() {
     size_t close = FindOnLine(text, i, '}');
@@ -77,14 +73,14 @@ VarRef ScanVarRef(std::string_view text, size_t pos) {
   }
   if (text[i] != '|') return finish_malformed();
   ++i;  // past '|'
-  while (on_line(i) && IsSpace(text[i])) ++i;
+  while (on_line(i) && IsBlank(text[i])) ++i;
   if (on_line(i) && (text[i] == '"' || text[i] == '\'')) {
     char quote = text[i];
     size_t close = FindOnLine(text, i + 1, quote);
     if (close == std::string_view::npos) return unterminated(i);
     ref.default_value = std::string(text.substr(i + 1, close - i - 1));
     i = close + 1;
-    while (on_line(i) && IsSpace(text[i])) ++i;
+    while (on_line(i) && IsBlank(text[i])) ++i;
     if (on_line(i) && text[i] == '}') {
       ref.end = i + 1;
       return ref;
@@ -92,10 +88,10 @@ VarRef ScanVarRef(std::string_view text, size_t pos) {
     return finish_malformed();
   }
   size_t value_start = i;
-  while (on_line(i) && text[i] != '}' && !IsSpace(text[i]) && text[i] != '"' && text[i] != '\'') ++i;
+  while (on_line(i) && text[i] != '}' && !IsBlank(text[i]) && text[i] != '"' && text[i] != '\'') ++i;
   std::string value(text.substr(value_start, i - value_start));
   size_t after_value = i;
-  while (on_line(i) && IsSpace(text[i])) ++i;
+  while (on_line(i) && IsBlank(text[i])) ++i;
   if (on_line(i) && text[i] == '}') {
     ref.default_value = value;
     ref.end = i + 1;

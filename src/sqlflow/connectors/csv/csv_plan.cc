@@ -23,27 +23,14 @@ constexpr int64_t kInspectLines = 20000;
 
 // The probes below (sniff_csv, a bind of read_csv, a line read) may fail, and a failed statement aborts the
 // transaction it runs in: the step's connection is inside the step's transaction, so they run on a
-// connection of a small private in-memory database instead (they read only the local files).
-engine::Database& ProbeDatabase() {
-  static std::once_flag once;
-  static std::unique_ptr<engine::Database> database;
-  std::call_once(once, [] {
-    engine::EngineOptions options;
-    options.threads = 1;
-    options.memory_limit = "256MB";
-    database = engine::Database::Open(options);
-  });
-  return *database;
-}
-
-// A probe connection opened on first use: a clean file needs no probe, and opening a database costs more than
-// planning its read.
+// connection of the process's scratch database instead (they read only the local files), opened on first
+// use: a clean file needs no probe.
 class Probe {
  public:
   explicit Probe(bool allowed) : allowed_(allowed) {}
   explicit operator bool() const { return allowed_; }
   engine::Connection& operator*() {
-    if (!connection_) connection_.emplace(ProbeDatabase());
+    if (!connection_) connection_.emplace(engine::ScratchDatabase());
     return *connection_;
   }
   engine::Connection* operator->() { return &**this; }

@@ -15,10 +15,6 @@
 namespace sqlflow::connectors {
 namespace {
 
-std::string Bool(bool value) {
-  return value ? "true" : "false";
-}
-
 std::string ShowDelimiter(const std::string& delimiter) {
   return delimiter == "\t" ? "\\t" : delimiter;
 }
@@ -109,7 +105,7 @@ void AddPinnedColumns(const CsvReadOptions& o, const CsvPin& pin, std::vector<st
 }
 
 void AddDetectedColumns(const CsvReadOptions& o, std::vector<std::string>& args) {
-  args.push_back("all_varchar = " + Bool(o.all_varchar));
+  args.push_back("all_varchar = " + SqlBool(o.all_varchar));
   args.push_back("sample_size = " + std::to_string(o.sample_size));
   args.push_back("auto_detect = true");
   if (!o.column_types.empty()) {
@@ -125,16 +121,16 @@ void AddDetectedColumns(const CsvReadOptions& o, std::vector<std::string>& args)
 std::vector<std::string> CsvDialectArgs(const CsvReadOptions& o) {
   std::vector<std::string> args;
   auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
-  add("header", Bool(o.has_header));
+  add("header", SqlBool(o.has_header));
   add("delim", QuoteLiteral(o.dialect.delimiter));
   add("quote", QuoteLiteral(o.dialect.quote));
   add("escape", QuoteLiteral(o.dialect.escape));
   add("encoding", QuoteLiteral(o.encoding));
   add("nullstr", SqlStringList(o.null_values));
   add("skip", std::to_string(o.skip_rows));
-  add("null_padding", Bool(o.null_padding));
-  add("ignore_errors", Bool(o.ignore_errors));
-  add("strict_mode", Bool(o.strict_mode));
+  add("null_padding", SqlBool(o.null_padding));
+  add("ignore_errors", SqlBool(o.ignore_errors));
+  add("strict_mode", SqlBool(o.strict_mode));
   add("compression", QuoteLiteral(o.compression));
   add("allow_quoted_nulls", "false");
   if (o.date_format) add("dateformat", QuoteLiteral(*o.date_format));
@@ -148,8 +144,8 @@ std::string CsvReadCall(const CsvReadOptions& o, const std::vector<std::string>&
   std::vector<std::string> args = {SqlStringList(files)};
   for (auto& arg : CsvDialectArgs(o)) args.push_back(std::move(arg));
   auto add = [&](const std::string& name, const std::string& value) { args.push_back(name + " = " + value); };
-  add("union_by_name", Bool(union_by_name));
-  add("filename", Bool(o.include_filename));
+  add("union_by_name", SqlBool(union_by_name));
+  add("filename", SqlBool(o.include_filename));
   if (pin) {
     AddPinnedColumns(o, *pin, args);
   } else {

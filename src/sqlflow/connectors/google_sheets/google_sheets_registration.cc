@@ -9,7 +9,7 @@
 namespace sqlflow::connectors {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 ResilienceDefaults SheetsResilience() {
   return ResilienceDefaultsOf("google_sheets");
@@ -48,7 +48,7 @@ ConnectorTypeInfo GoogleSheetsSourceInfo() {
       P("access_token", ParamType::kString, "A ready OAuth access token (no refresh).").Secret(),
       P("api_key", ParamType::kString, "API key (public spreadsheets only).").Secret(),
       P("scopes", ParamType::kArrayOfStrings, "OAuth scopes.")
-          .Default(Json::array({"https://www.googleapis.com/auth/spreadsheets.readonly"})),
+          .Default(OrderedJson::array({"https://www.googleapis.com/auth/spreadsheets.readonly"})),
       P("base_url", ParamType::kString, "API origin.").Default("https://sheets.googleapis.com"),
       P("token_url", ParamType::kString,
         "OAuth token endpoint; default token_uri of the credentials, else "
@@ -58,7 +58,7 @@ ConnectorTypeInfo GoogleSheetsSourceInfo() {
   AppendParams(info.params, CommonSourceParams(&resilience));
   info.constraints = {{Constraint::Kind::kAtMostOneOf,
                        {"credentials_file", "credentials_json", "credentials", "access_token", "api_key"}}};
-  info.validate = [](const Json& canonical, std::vector<ParamIssue>& issues) {
+  info.validate = [](const OrderedJson& canonical, std::vector<ParamIssue>& issues) {
     (void)google_sheets::ParseSheetsOptions(canonical, issues);
   };
   info.capabilities = {"multiple", "engine_filter",

@@ -40,7 +40,7 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-std::string Field(const Json& json, const std::string& source, const char* name) {
+std::string CredentialField(const Json& json, const std::string& source, const char* name) {
   if (!json.contains(name) || !json[name].is_string() || json[name].get<std::string>().empty())
     throw Error(ErrorKind::kAuthFailed, "credentials file '" + source + "': missing field '" + name + "'");
   return json[name].get<std::string>();
@@ -61,15 +61,15 @@ Credentials FromJson(const std::string& text, const std::string& source) {
   c.source = source;
   if (type == "service_account") {
     c.type = Credentials::Type::kServiceAccount;
-    c.client_email = Field(json, source, "client_email");
-    c.private_key = Field(json, source, "private_key");
+    c.client_email = CredentialField(json, source, "client_email");
+    c.private_key = CredentialField(json, source, "private_key");
     c.private_key_id = json.value("private_key_id", std::string());
     c.token_uri = json.value("token_uri", std::string());
   } else if (type == "authorized_user") {
     c.type = Credentials::Type::kAuthorizedUser;
-    c.client_id = Field(json, source, "client_id");
-    c.client_secret = Field(json, source, "client_secret");
-    c.refresh_token = Field(json, source, "refresh_token");
+    c.client_id = CredentialField(json, source, "client_id");
+    c.client_secret = CredentialField(json, source, "client_secret");
+    c.refresh_token = CredentialField(json, source, "refresh_token");
     c.token_uri = json.value("token_uri", std::string());
   } else {
     throw Error(ErrorKind::kAuthFailed, "credentials file '" + source +

@@ -12,14 +12,14 @@
 namespace sqlflow::connectors::google_sheets {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 constexpr const char* kPrefix = "GOOGLE_SHEETS connector: ";
 
-std::string Str(const Json& canonical, const char* key) {
+std::string Str(const OrderedJson& canonical, const char* key) {
   return canonical.contains(key) && canonical[key].is_string() ? canonical[key].get<std::string>() : "";
 }
 
-bool Bool(const Json& canonical, const char* key, bool fallback) {
+bool Bool(const OrderedJson& canonical, const char* key, bool fallback) {
   return canonical.contains(key) && canonical[key].is_boolean() ? canonical[key].get<bool>() : fallback;
 }
 
@@ -64,12 +64,12 @@ std::string SpreadsheetId(const std::string& value) {
   return "";
 }
 
-void ParseCredentials(const Json& canonical, SheetsOptions& o, std::vector<ParamIssue>& issues) {
+void ParseCredentials(const OrderedJson& canonical, SheetsOptions& o, std::vector<ParamIssue>& issues) {
   using Kind = CredentialsOptions::Kind;
   if (canonical.contains("credentials_file") && canonical["credentials_file"].is_string())
     o.credentials = {Kind::kFile, Str(canonical, "credentials_file"), "credentials_file"};
   if (canonical.contains("credentials_json") && !canonical["credentials_json"].is_null()) {
-    const Json& value = canonical["credentials_json"];
+    const OrderedJson& value = canonical["credentials_json"];
     if (value.is_string())
       o.credentials = {Kind::kInline, value.get<std::string>(), "credentials_json"};
     else if (value.is_object())
@@ -104,7 +104,7 @@ void CheckUrl(const std::string& url, const char* key, std::vector<ParamIssue>& 
   }
 }
 
-void ParseRange(const Json& canonical, SheetsOptions& o, std::vector<ParamIssue>& issues) {
+void ParseRange(const OrderedJson& canonical, SheetsOptions& o, std::vector<ParamIssue>& issues) {
   if (!canonical.contains("range") || !canonical["range"].is_string()) return;
   o.range_text = Str(canonical, "range");
   o.range = ParseA1(o.range_text);
@@ -190,7 +190,7 @@ bool IsLoopbackUrl(const std::string& url) {
          StartsWith(host, "[::1]");
 }
 
-SheetsOptions ParseSheetsOptions(const Json& canonical, std::vector<ParamIssue>& issues) {
+SheetsOptions ParseSheetsOptions(const OrderedJson& canonical, std::vector<ParamIssue>& issues) {
   SheetsOptions o;
   if (canonical.contains("spreadsheet_id") && canonical["spreadsheet_id"].is_string()) {
     const std::string value = Str(canonical, "spreadsheet_id");

@@ -13,10 +13,6 @@
 namespace sqlflow::connectors {
 namespace {
 
-std::string Bool(bool value) {
-  return value ? "true" : "false";
-}
-
 // read_json spells compressions its own way.
 std::string ReaderCompression(const std::string& compression) {
   if (compression == "none") return "uncompressed";
@@ -85,10 +81,10 @@ std::string JsonSource::ReaderCall(const std::vector<std::string>& files) const 
   add("format", QuoteLiteral(options_.format));
   add("maximum_depth", std::to_string(options_.max_depth));
   add("sample_size", std::to_string(options_.sample_size));
-  add("ignore_errors", Bool(options_.ignore_errors));
+  add("ignore_errors", SqlBool(options_.ignore_errors));
   add("compression", QuoteLiteral(ReaderCompression(options_.compression)));
-  add("union_by_name", Bool(options_.union_by_name));
-  add("filename", Bool(options_.include_filename));
+  add("union_by_name", SqlBool(options_.union_by_name));
+  add("filename", SqlBool(options_.include_filename));
   if (options_.date_format) add("dateformat", QuoteLiteral(*options_.date_format));
   if (options_.timestamp_format) add("timestampformat", QuoteLiteral(*options_.timestamp_format));
   return "read_json(" + Join(args, ", ") + ")";

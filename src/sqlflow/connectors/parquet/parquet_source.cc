@@ -8,10 +8,6 @@
 namespace sqlflow::connectors {
 namespace {
 
-std::string Bool(bool value) {
-  return value ? "true" : "false";
-}
-
 bool HasParquetMagic(const std::string& path) {
   std::ifstream input(path, std::ios::binary);
   if (!input) return true;  // unreadable files fail in the scan with the system's message
@@ -53,8 +49,8 @@ std::string ParquetSource::Relation(const std::vector<std::string>& files,
                                     engine::Connection* connection) const {
   (void)connection;
   std::vector<std::string> args = {SqlStringList(files)};
-  args.push_back("union_by_name = " + Bool(options_.union_by_name));
-  args.push_back("filename = " + Bool(options_.include_filename));
+  args.push_back("union_by_name = " + SqlBool(options_.union_by_name));
+  args.push_back("filename = " + SqlBool(options_.include_filename));
   if (options_.hive_partitioning != "auto")
     args.push_back("hive_partitioning = " + options_.hive_partitioning);
   std::string relation = "read_parquet(" + Join(args, ", ") + ")";

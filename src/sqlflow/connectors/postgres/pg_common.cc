@@ -109,8 +109,7 @@ TypeResolver::~TypeResolver() = default;
 std::vector<engine::LogicalType> TypeResolver::Resolve(const std::vector<std::string>& type_strings,
                                                        std::vector<std::string>* canonical_names) {
   if (!connection_) {
-    own_database_ = engine::Database::Open(engine::EngineOptions{});
-    own_connection_ = std::make_unique<engine::Connection>(*own_database_);
+    own_connection_ = std::make_unique<engine::Connection>(engine::ScratchDatabase());
     connection_ = own_connection_.get();
   }
   std::vector<engine::LogicalType> types;

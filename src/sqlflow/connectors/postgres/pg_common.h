@@ -66,8 +66,7 @@ class TypeResolver {
 
  private:
   engine::Connection* connection_;
-  std::unique_ptr<engine::Database> own_database_;
-  std::unique_ptr<engine::Connection> own_connection_;
+  std::unique_ptr<engine::Connection> own_connection_;  // on engine::ScratchDatabase()
 };
 
 }  // namespace sqlflow::connectors::pg

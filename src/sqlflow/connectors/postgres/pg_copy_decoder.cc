@@ -53,9 +53,6 @@ struct Sink {
 
 namespace {
 
-constexpr int64_t kPgEpochMicros = 946684800LL * 1000000;  // 2000-01-01 - 1970-01-01
-constexpr int32_t kPgEpochDays = 10957;
-
 [[noreturn]] void Malformed(const std::string& column, const std::string& what) {
   throw Error(ErrorKind::kDataError, "column '" + column + "': " + what);
 }

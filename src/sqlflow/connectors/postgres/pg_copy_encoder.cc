@@ -12,9 +12,6 @@
 namespace sqlflow::connectors::pg {
 namespace {
 
-constexpr int64_t kPgEpochMicros = 946684800LL * 1000000;
-constexpr int32_t kPgEpochDays = 10957;
-
 // Owns a logical type returned by a duckdb_*_child_type call.
 struct OwnedType {
   duckdb_logical_type type;

@@ -8,6 +8,10 @@
 
 namespace sqlflow::connectors::pg {
 
+// PostgreSQL counts timestamps and dates from 2000-01-01, DuckDB from 1970-01-01.
+constexpr int64_t kPgEpochMicros = 946684800LL * 1000000;
+constexpr int32_t kPgEpochDays = 10957;
+
 inline uint16_t ReadU16(const uint8_t* p) {
   uint16_t v;
   std::memcpy(&v, p, 2);

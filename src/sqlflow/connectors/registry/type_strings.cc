@@ -30,11 +30,8 @@ class Scratch {
   }
 
  private:
-  Scratch()
-      : database_(engine::Database::Open({})),
-        connection_(std::make_unique<engine::Connection>(*database_)) {}
+  Scratch() : connection_(std::make_unique<engine::Connection>(engine::ScratchDatabase())) {}
   std::mutex mutex_;
-  std::unique_ptr<engine::Database> database_;
   std::unique_ptr<engine::Connection> connection_;
 };
 
