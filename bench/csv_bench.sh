@@ -62,11 +62,12 @@ cat > baseline_parquet_export.sql <<'SQL'
 COPY (SELECT * FROM read_csv('data/events.csv')) TO 'output/baseline_events.parquet' (FORMAT parquet);
 SQL
 
-# pair LABEL CMD...: prints "LABEL seconds peak_kb" for the median of REPEAT runs (bench/lib.sh measure).
+# pair OURS_CMD FLOOR_CMD: prints "sqlflow seconds peak_kb" and "duckdb seconds peak_kb" (two lines), the
+# medians of REPEAT alternating runs (bench/lib.sh measure_pair).
 pair() {
-  local label="$1"; shift
-  measure "$@"
-  echo "$label $MED_S $((MED_RSS_MB * 1024))"
+  measure_pair "$1" "$2"
+  echo "sqlflow $MED_A_S $((MED_A_RSS_MB * 1024))"
+  echo "duckdb $MED_B_S $((MED_B_RSS_MB * 1024))"
 }
 
 report() {
@@ -78,8 +79,8 @@ report() {
   record "$name ($SIZE_MB MB CSV)" "$s_sec" "$b_sec" "$((s_rss / 1024))" "same SQL on DuckDB"
 }
 
-ours=$(pair sqlflow "$SQLFLOW" -q pipeline run csv_agg)
-base=$(pair duckdb "$BASELINE" baseline_csv_agg.sql)
+both=$(pair "'$SQLFLOW' -q pipeline run csv_agg" "'$BASELINE' baseline_csv_agg.sql")
+ours=$(sed -n 1p <<<"$both"); base=$(sed -n 2p <<<"$both")
 python3 - output/by_region.csv output/baseline_by_region.csv <<'PY' || { echo "outputs differ"; exit 1; }
 import csv, math, sys
 a, b = (sorted(csv.reader(open(p))) for p in sys.argv[1:3])
@@ -89,6 +90,6 @@ def same(x, y):
 sys.exit(0 if len(a) == len(b) and all(len(r) == len(s) and all(map(same, r, s)) for r, s in zip(a, b)) else 1)
 PY
 report csv_agg "$ours" "$base"
-ours=$(pair sqlflow "$SQLFLOW" -q pipeline run parquet_export)
-base=$(pair duckdb "$BASELINE" baseline_parquet_export.sql)
+both=$(pair "'$SQLFLOW' -q pipeline run parquet_export" "'$BASELINE' baseline_parquet_export.sql")
+ours=$(sed -n 1p <<<"$both"); base=$(sed -n 2p <<<"$both")
 report parquet_export "$ours" "$base"
