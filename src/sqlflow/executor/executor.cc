@@ -428,7 +428,11 @@ std::vector<std::pair<std::string, std::string>> ListExistingTables(const projec
   } catch (const Error&) {
     tables.clear();
   }
-  conn.Execute("DETACH " + alias);
+  try {
+    conn.Execute("DETACH " + alias);
+  } catch (const Error&) {
+    // Not attached any more: nothing holds the file.
+  }
   return tables;
 }
 
