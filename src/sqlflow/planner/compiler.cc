@@ -182,13 +182,16 @@ std::string WithMacroLiterals(const std::string& query) {
                            "TIMESTAMP '2000-01-01'");
 }
 
+// The text the analyzer parses for a query: CheckQuery and the prefetch must ask for the same text.
+std::string TextToAnalyze(const std::string& query) {
+  return FindTimeMacros(query).empty() ? query : WithMacroLiterals(query);
+}
+
 // The text CheckQuery analyses for a CREATE or EXPORT query, or nullopt for other statements.
 std::optional<std::string> CheckedQueryText(const parser::Statement& statement) {
-  const std::string* query = nullptr;
-  if (const auto* c = std::get_if<parser::CreateStmt>(&statement)) query = &c->query;
-  if (const auto* e = std::get_if<parser::ExportStmt>(&statement)) query = &e->query;
-  if (!query) return std::nullopt;
-  return FindTimeMacros(*query).empty() ? *query : WithMacroLiterals(*query);
+  if (const auto* c = std::get_if<parser::CreateStmt>(&statement)) return TextToAnalyze(c->query);
+  if (const auto* e = std::get_if<parser::ExportStmt>(&statement)) return TextToAnalyze(e->query);
+  return std::nullopt;
 }
 
 // Offset of a statement's query in its substituted text (the positions UDF diagnostics point at).
@@ -628,7 +631,7 @@ TableUse Compiler::CheckQuery(const ActiveStatement& active, const std::string& 
                          active.text.Pos(offset + (at == std::string::npos ? 0 : at), macro.size()));
     }
   }
-  TableUse use = analyzer_.AnalyzeQuery(macros.empty() ? query : WithMacroLiterals(query));
+  TableUse use = analyzer_.AnalyzeQuery(TextToAnalyze(query));
   if (use.parse_error) {
     size_t at =
         macros.empty() && use.error_position && *use.error_position < query.size() ? *use.error_position : 0;
